@@ -1,0 +1,26 @@
+"""Turn a cell-marked text file into a notebook (a one-off authoring aid; the notebook is the source after that).
+
+Cells start with a line `# %%` (code) or `# %% [md]` (markdown). Usage: python tools/py2nb.py SRC.py DEST.ipynb
+"""
+import sys, nbformat
+
+def py2nb(src, dest):
+    cells, kind, buf = [], None, []
+    def flush():
+        if kind is None: return
+        text = '\n'.join(buf).strip('\n')
+        if not text: return
+        cells.append(nbformat.v4.new_markdown_cell(text) if kind == 'md' else nbformat.v4.new_code_cell(text))
+    for line in open(src, encoding='utf-8').read().splitlines():
+        if line.startswith('# %%'):
+            flush(); buf = []
+            kind = 'md' if '[md]' in line or '[markdown]' in line else 'code'
+        else: buf.append(line)
+    flush()
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}}
+    nb.nbformat_minor = 4
+    for c in nb.cells: c.pop('id', None)
+    nbformat.write(nb, dest)
+
+if __name__ == '__main__': py2nb(sys.argv[1], sys.argv[2])
