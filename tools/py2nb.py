@@ -19,8 +19,7 @@ def py2nb(src, dest):
     flush()
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}}
-    nb.nbformat_minor = 4
-    for c in nb.cells: c.pop('id', None)
+    nb.nbformat_minor = 5  # cells keep stable ids, so nbdev_export is reproducible
     nbformat.write(nb, dest)
 
 if __name__ == '__main__': py2nb(sys.argv[1], sys.argv[2])
