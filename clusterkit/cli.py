@@ -96,7 +96,8 @@ def format_table(rows:list, columns=None) -> str:
     columns = columns or list(dict.fromkeys(k for r in rows for k in r))
     cells = [[str(c) for c in columns]] + [[_fmt(r.get(c)) for c in columns] for r in rows]
     w = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    line = lambda row: '  '.join(x.rjust(w[i]) if i else x.ljust(w[i]) for i, x in enumerate(row))
+    num = [all(isinstance(r.get(c), (int, float, np.number)) or r.get(c) is None for r in rows) for c in columns]
+    line = lambda row: '  '.join(x.rjust(w[i]) if num[i] else x.ljust(w[i]) for i, x in enumerate(row))
     return '\n'.join([line(cells[0]), '  '.join('-' * x for x in w)] + [line(r) for r in cells[1:]])
 
 def format_summary(res:dict) -> str:
