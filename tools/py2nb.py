@@ -20,6 +20,11 @@ def py2nb(src, dest):
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}}
     nb.nbformat_minor = 5  # cells keep stable ids, so nbdev_export is reproducible
+    try:  # re-converting over an existing notebook keeps its cell ids by position
+        old = nbformat.read(dest, as_version=4).cells
+        for c, o in zip(nb.cells, old):
+            if 'id' in o: c['id'] = o['id']
+    except (FileNotFoundError, OSError): pass
     nbformat.write(nb, dest)
 
 if __name__ == '__main__': py2nb(sys.argv[1], sys.argv[2])
