@@ -1,0 +1,113 @@
+"""Integration and property tests for clusterkit.scgc (SCGC, SCGC*, PamC)."""
+import warnings
+import numpy as np
+import pytest
+import torch
+from sklearn.metrics import adjusted_rand_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from clusterkit.core import get_data_dir, require_data
+from clusterkit.synthetic import make_csbm
+from clusterkit.scgc import SCGC, SCGCStar, PamC, neighbor_contrastive_loss, pamc_loss, PRESETS, get_preset
+
+TINY = dict(hidden=(16, 16, 32), n_z=4, pretrain_epochs=10, pretrain_lr=1e-2, pretrain_batch_size=16, epochs=5, lr=1e-2,
+            kmeans_n_init=2, cache=False, random_state=0)
+
+
+@pytest.fixture(scope='module')
+def g60():
+    return make_csbm(60, 3, avg_degree=6, n_features=16, homophily=0.9, feature_signal=3., random_state=0)
+
+
+# scikit-learn's estimator checks. fit(X) without a graph builds a kNN graph, so the generic checks apply.
+EXPECTED = {
+    'check_fit2d_1sample': 'a kNN graph needs at least knn_k + 1 samples; the error says so but not in the words the check expects',
+    'check_fit2d_1feature': 'tiny random data can collapse to fewer clusters (a RuntimeWarning, by design)',
+}
+
+
+@parametrize_with_checks([SCGC(n_clusters=2, **TINY), SCGCStar(n_clusters=2, **TINY), PamC(n_clusters=2, **TINY)],
+                         expected_failed_checks=lambda est: EXPECTED)
+def test_sklearn_compatible(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)
+        check(estimator)
+
+
+@pytest.mark.parametrize('cls', [SCGC, SCGCStar, PamC])
+def test_reproducible(cls, g60):
+    a = cls(3, **TINY).fit(g60.x.numpy(), edge_index=g60.edge_index)
+    b = cls(3, **TINY).fit(g60.x.numpy(), edge_index=g60.edge_index)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_allclose(a.history_['loss'], b.history_['loss'])
+    np.testing.assert_allclose(a.embedding_, b.embedding_)
+
+
+def test_node_permutation_permutes_partition():
+    g = make_csbm(60, 3, avg_degree=8, n_features=16, homophily=0.95, feature_signal=6., random_state=2)
+    X, ei = g.x.numpy(), g.edge_index
+    perm = np.random.default_rng(0).permutation(60); inv = np.argsort(perm)
+    a = PamC(3, **TINY).fit(X, edge_index=ei).labels_
+    b = PamC(3, **TINY).fit(X[perm], edge_index=torch.as_tensor(inv)[ei]).labels_
+    assert adjusted_rand_score(a[perm], b) == pytest.approx(1.0)
+
+
+def test_loss_invariant_to_node_relabelling():
+    g = make_csbm(30, 3, avg_degree=4, n_features=8, random_state=1)
+    from clusterkit.graph import influence_operator
+    W = influence_operator(g.edge_index, 30, 2, mode='sum', norm='rw')
+    z = torch.randn(30, 5, generator=torch.Generator().manual_seed(0))
+    perm = torch.randperm(30, generator=torch.Generator().manual_seed(1)); inv = torch.argsort(perm)
+    Wp = influence_operator(inv[g.edge_index], 30, 2, mode='sum', norm='rw')
+    lab = torch.arange(30) % 3
+    torch.testing.assert_close(neighbor_contrastive_loss(z, W, .5), neighbor_contrastive_loss(z[perm], Wp, .5))
+    torch.testing.assert_close(pamc_loss(z, W, lab, .5, 3), pamc_loss(z[perm], Wp, lab[perm], .5, 3))
+
+
+@pytest.mark.parametrize('kw,msg', [(dict(n_clusters=61), 'n_samples=60 should be >= n_clusters=61'),
+                                    (dict(tau=0), 'tau=0 should be > 0'), (dict(tau=-1.), 'tau=-1.0 should be > 0'),
+                                    (dict(r=0), 'r=0 should be an integer >= 1'), (dict(r=1.5), 'r=1.5'),
+                                    (dict(variant='dgi'), "variant='dgi'"),
+                                    (dict(batch_size=10), "needs variant='pamc'")])
+def test_bad_params(kw, msg, g60):
+    with pytest.raises(ValueError, match=msg.replace('(', r'\(').replace('.', r'\.')):
+        SCGC(**{'n_clusters': 3, **TINY, **kw}).fit(g60.x.numpy(), edge_index=g60.edge_index)
+
+
+def test_bad_inputs(g60):
+    X = g60.x.numpy()
+    with pytest.raises(ValueError, match='refers to node 60'): PamC(3, **TINY).fit(X, edge_index=torch.tensor([[0], [60]]))
+    with pytest.raises(ValueError, match=r'shape \(2, E\)'): PamC(3, **TINY).fit(X, edge_index=torch.zeros(3, 4, dtype=torch.long))
+    Xn = X.copy(); Xn[0, 0] = np.nan
+    with pytest.raises(ValueError, match='NaN'): PamC(3, **TINY).fit(Xn, edge_index=g60.edge_index)
+    m = PamC(3, **TINY).fit(X, edge_index=g60.edge_index)
+    with pytest.raises(ValueError, match='features'): m.predict(X[:, :5])
+
+
+def test_collapse_warns_with_sizes(g60):
+    # identical rows: every node lands in one cluster
+    X = np.ones((60, 16), np.float32)
+    with pytest.warns(RuntimeWarning, match=r'cluster sizes \['):
+        PamC(3, **TINY).fit(X, edge_index=g60.edge_index)
+
+
+def test_minibatch_pamc(g60):
+    m = PamC(3, batch_size=20, **TINY).fit(g60.x.numpy(), edge_index=g60.edge_index)
+    assert len(m.history_['loss']) == TINY['epochs'] and np.isfinite(m.history_['loss']).all()
+
+
+def test_presets_complete():
+    for method in ('scgc', 'scgc-star', 'pamc'):
+        assert set(PRESETS[method]) == {'usps', 'acm', 'dblp', 'cite'}
+        for ds in ('usps', 'acm', 'dblp', 'cite', 'cora', 'citeseer', 'digits'):
+            assert set(get_preset(method, ds)) == {'alpha', 'beta', 'r', 'tau', 'lr'}
+
+
+def test_bench_registered_and_runs_on_digits():
+    from clusterkit.core import BENCHES
+    import clusterkit.scgc  # noqa: F401  (registration happens at import)
+    for name in ('scgc', 'scgc-star', 'pamc', 'pamc-scale'): assert name in BENCHES
+    if not require_data(): pytest.skip('no data directory')
+    res = BENCHES['pamc'].fn('digits', 0, epochs='3', pretrain_epochs='2', agc='0')
+    for k in ('acc', 'nmi', 'paper_max_acc', 'kmeans_acc', 'ae_kmeans_acc'): assert 0 <= res['metrics'][k] <= 1
+    assert res['timings']['s_per_epoch'] > 0 and len(res['extra']['curves']['acc']) == 4
