@@ -35,8 +35,9 @@ def lowpass_operator(edge_index, # (2, E) graph
                      num_nodes:int, # n
                     ) -> torch.Tensor:
     "The filter `G = (I + A_sym) / 2` as a torch sparse CSR matrix."
-    from clusterkit.graph import normalize_adj, to_csr
-    ei, w = normalize_adj(torch.as_tensor(edge_index), num_nodes, norm='sym', add_self_loops=True)
+    from clusterkit.graph import normalize_adj, to_csr, to_undirected
+    ei = to_undirected(torch.as_tensor(edge_index), num_nodes)[0]
+    ei, w = normalize_adj(ei, num_nodes, norm='sym', add_self_loops=True)
     loops = torch.arange(num_nodes)
     ei = torch.cat([ei, torch.stack([loops, loops])], 1); w = torch.cat([w.float() / 2, torch.full((num_nodes,), .5)])
     return to_csr(ei, w, num_nodes)

@@ -271,9 +271,9 @@ class SCGC(ClusterEstimator):
                              f"(use chunk_size={self.batch_size} to bound their memory instead).")
 
     def _graph_operator(self, X, edge_index, n):
-        from clusterkit.graph import normalize_adj, influence_operator, knn_graph
-        if edge_index is None: edge_index, _ = knn_graph(X, k=self.knn_k, metric='cosine', symmetric=True)
-        ei = self._validate_graph(edge_index, n)
+        from clusterkit.graph import influence_operator, knn_graph, to_undirected
+        if edge_index is None: edge_index, _ = knn_graph(X, k=min(self.knn_k, n - 1), metric='cosine', symmetric=True)
+        ei = to_undirected(self._validate_graph(edge_index, n), n)[0]
         mode = _VARIANTS[self.variant][0]
         return influence_operator(ei, n, int(self.r), mode=mode, norm='rw')
 
@@ -310,7 +310,7 @@ class SCGC(ClusterEstimator):
         self.autoencoder_ = ae
         opt = torch.optim.Adam([*ae.parameters(), self.mu_], lr=self.lr)
         self.history_ = {k: [] for k in ('loss', 'kl', 'contrastive', 'mse')}
-        g = torch.Generator().manual_seed(seed)
+        g = np.random.RandomState(seed)
         t0 = time.perf_counter()
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
