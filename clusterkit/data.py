@@ -364,16 +364,18 @@ def _load_sdcn(name:str, k:Optional[int]=None, recompute:bool=False, download=No
     feat, lab = f'sdcn/{name}.txt', f'sdcn/{name}_label.txt'
     if name in ('hhar', 'reut') and not (get_data_dir()/feat).exists():
         raise DataFileMissing(_missing_message(feat, _FEATURES_NOTE))
+    if k0 is None and (k is not None or recompute):
+        raise ValueError(f"{name!r} comes with its own graph; k={k} and recompute={recompute} do not apply.")
+    if k0 is not None and not recompute and (k0 if k is None else int(k)) not in ks:
+        raise ValueError(f"k={k} has no shipped graph for {name!r} (shipped: {ks}); pass recompute=True.")
     x, y = _read_txt(get(feat), feat), _read_txt(get(lab), lab, np.int64, ndmin=1) - base
     if k0 is None:
-        if k is not None or recompute: raise ValueError(f"{name!r} comes with its own graph; k={k} and recompute={recompute} do not apply.")
         graph = f'sdcn/{name}_graph.txt'
         ei = _read_txt(get(graph), graph, np.int64).T
     else:
         k = k0 if k is None else int(k)
         if recompute: ei, graph = sdcn_knn_graph(x, k), f'the {k}-NN graph of {feat}'
         else:
-            if k not in ks: raise ValueError(f"k={k} has no shipped graph for {name!r} (shipped: {ks}); pass recompute=True.")
             graph = f'sdcn/{name}{k}_graph.txt'
             ei = _read_txt(get(graph), graph, np.int64).T
     return _graph_data(x, y, ei, (feat, lab, graph))
@@ -463,7 +465,9 @@ class HSIScene:
                     pct:tuple=(2, 98), # percentile stretch per channel
                    ) -> np.ndarray:
         "An (H, W, 3) image in [0, 1] from three bands, each stretched between two percentiles."
-        b = list(bands or self.rgb_bands or np.linspace(0, self.cube.shape[-1] - 1, 3).astype(int)[::-1])
+        nb = self.cube.shape[-1]
+        if bands is None: bands = self.rgb_bands if self.rgb_bands and max(self.rgb_bands) < nb else None
+        b = list(bands if bands is not None else np.linspace(0, nb - 1, 3).astype(int)[::-1])
         img = self.cube[..., b].astype(np.float64)
         lo, hi = np.percentile(img, pct[0], axis=(0, 1)), np.percentile(img, pct[1], axis=(0, 1))
         return np.clip((img - lo) / np.maximum(hi - lo, 1e-12), 0, 1)
@@ -517,8 +521,8 @@ HSI_SCENES = ('salinas_a', 'jasper_ridge', 'samson', *_HSI_CANON)
 def _load_canon_hsi(name, download, verify) -> HSIScene:
     cf, ck, gf, gk, names, rgb = _HSI_CANON[name]
     cr, gr = 'hsi/' + cf, 'hsi/' + gf
-    gt = _first_array(read_mat(fetch(gr, download, verify), name=gr), gk, gr).astype(np.int64)
     cube = _first_array(read_mat(fetch(cr, download, verify), name=cr), ck, cr).astype(np.float32)
+    gt = _first_array(read_mat(fetch(gr, download, verify), name=gr), gk, gr).astype(np.int64)
     _check_scene(name, cube, gt, names, cr, gr)
     return HSIScene(name, cube, gt, names, None, rgb)
 
