@@ -4,11 +4,20 @@ Cells start with a line `# %%` (code) or `# %% [md]` (markdown). Usage: python t
 """
 import sys, nbformat
 
+import re
+
+def uncomment_md(text):
+    "Markdown written as Python comments (`# # Title`, `# > line`, `# text`) is uncommented; plain markdown is kept."
+    lines = [l for l in text.splitlines() if l.strip()]
+    if not lines or not all(re.match(r'^#( |$)', l) for l in lines): return text
+    if not (any(re.match(r'^# [#>$|*-]', l) for l in lines) or len(lines) >= 2): return text
+    return '\n'.join(re.sub(r'^# ?', '', l) for l in text.splitlines())
+
 def py2nb(src, dest):
     cells, kind, buf = [], None, []
     def flush():
         if kind is None: return
-        text = '\n'.join(buf).strip('\n')
+        text = uncomment_md('\n'.join(buf).strip('\n')) if kind == 'md' else '\n'.join(buf).strip('\n')
         if not text: return
         cells.append(nbformat.v4.new_markdown_cell(text) if kind == 'md' else nbformat.v4.new_code_cell(text))
     for line in open(src, encoding='utf-8').read().splitlines():
