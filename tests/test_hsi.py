@@ -1,0 +1,101 @@
+"Integration and property tests of clusterkit.hsi (SSGCO-EGAEL) and clusterkit.nn.ssgco."
+import warnings
+import numpy as np
+import pytest
+import torch
+from sklearn.utils.estimator_checks import (check_get_params_invariance, check_no_attributes_set_in_init,
+                                            check_parameters_default_constructible, check_set_params)
+
+from clusterkit.core import require_data
+from clusterkit.hsi import (SuperpixelGCNClustering, bench_hsi_gcn, labelled_scores, region_adjacency,
+                            relabel_segments, standardize_pca, superpixel_means, superpixel_oracle)
+from clusterkit.synthetic import make_hsi_cube
+
+FAST = dict(n_components=12, n_segments=36, compactness=1., warmup_epochs=8, epochs=4, hidden=16)
+
+@pytest.fixture(scope='module')
+def scene():
+    lm = np.zeros((24, 24), np.int64); lm[:12, :12], lm[:12, 12:], lm[12:, :12], lm[12:, 12:] = 1, 2, 3, 4
+    return make_hsi_cube(lm, n_bands=30, noise=0.05, random_state=0)
+
+# scikit-learn's estimator checks: the ones that do not fit run as they are. The fitting checks feed 2-D tabular X,
+# which this estimator rejects by design (it needs a 3-D cube), so they are not applicable.
+@pytest.mark.parametrize('check', [check_parameters_default_constructible, check_no_attributes_set_in_init,
+                                   check_get_params_invariance, check_set_params])
+def test_sklearn_checks(check):
+    check(SuperpixelGCNClustering.__name__, SuperpixelGCNClustering())
+
+def test_tabular_input_rejected_with_reason(scene):
+    with pytest.raises(ValueError, match=r'X should be 3-D \(H, W, B\)'):
+        SuperpixelGCNClustering(4, **FAST).fit(np.random.rand(50, 5))
+
+def test_reproducible_and_shapes(scene):
+    cube, gt = scene
+    a = SuperpixelGCNClustering(4, random_state=3, **FAST).fit(cube, eval_gt=gt)
+    b = SuperpixelGCNClustering(4, random_state=3, **FAST).fit(cube)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_allclose(a.embedding_, b.embedding_, rtol=1e-5, atol=1e-6)
+    assert a.labels_.shape == gt.shape and a.n_iter_ == 12
+    assert set(a.history_) >= {'loss', 'align', 'proto', 'edge', 'eval'} and len(a.history_['eval']) == 5
+    assert 'paper_best_' not in b.__dict__  # no ground truth, no oracle protocol
+    w = a.edge_weight_.numpy(); assert (w > 0).all() and (w <= 1).all()  # gamma-mixes of 1 and sigmoids
+
+def test_precomputed_segments_any_ids(scene):
+    cube, gt = scene
+    seg = (np.arange(24)[:, None] // 6) * 4 + np.arange(24)[None, :] // 6   # 16 blocks of 6 x 6
+    est = SuperpixelGCNClustering(4, **dict(FAST, n_segments=1), random_state=0).fit(cube, segments=seg * 7 + 100)
+    np.testing.assert_array_equal(est.segments_, seg)
+    assert superpixel_oracle(seg, gt) == 1.0
+
+def test_bad_input(scene):
+    cube, gt = scene
+    est = SuperpixelGCNClustering(4, **FAST)
+    with pytest.raises(ValueError, match='3-D'): est.fit(cube[..., 0])
+    with pytest.raises(ValueError, match=r'eval_gt has shape \(24, 23\) but the cube has H, W = \(24, 24\)'): est.fit(cube, eval_gt=gt[:, :-1])
+    with pytest.raises(ValueError, match='n_segments=577 should be between 1 and the number of pixels H\\*W=576'):
+        SuperpixelGCNClustering(4, **dict(FAST, n_segments=577)).fit(cube)
+    bad = cube.copy(); bad[..., 5] = np.nan
+    with pytest.raises(ValueError, match=r'1 band\(s\) \(first: band 5, 576 pixels\)'): est.fit(bad)
+    with pytest.raises(ValueError, match='n_clusters=600'): SuperpixelGCNClustering(600, **FAST).fit(cube)
+    with pytest.raises(ValueError, match='gamma=1.5'): SuperpixelGCNClustering(4, **dict(FAST, gamma=1.5)).fit(cube)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match='cuda'): SuperpixelGCNClustering(4, device='cuda', **FAST).fit(cube)
+
+def test_constant_band_is_handled(scene):
+    cube, _ = scene
+    c = cube.copy(); c[..., 2] = 0.5
+    with pytest.warns(UserWarning, match=r'1 constant band\(s\) \(first: band 2\)'):
+        Z = standardize_pca(c, 8)
+    assert np.isfinite(Z).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        est = SuperpixelGCNClustering(4, random_state=0, **FAST).fit(c)
+    assert est.labels_.shape == c.shape[:2]
+
+def test_graph_equivariance_and_means():
+    rng = np.random.RandomState(0)
+    seg = relabel_segments(rng.randint(0, 5, (12, 12)))
+    perm = rng.permutation(seg.max() + 1)
+    e1 = {tuple(e) for e in region_adjacency(seg).T.tolist()}
+    e2 = {tuple(e) for e in region_adjacency(perm[seg]).T.tolist()}
+    assert {(perm[i], perm[j]) for i, j in e1} == e2
+    assert all((j, i) in e1 for i, j in e1) and all(i != j for i, j in e1)
+    Z = rng.rand(12, 12, 3)
+    np.testing.assert_allclose(superpixel_means(Z, perm[seg])[perm], superpixel_means(Z, seg), rtol=1e-6)
+
+def test_scores_invariant_to_cluster_names(scene):
+    _, gt = scene
+    pred = np.where(gt > 0, gt, 0)
+    renamed = np.array([9, 3, 7, 1, 5])[pred]
+    assert labelled_scores(gt, pred) == labelled_scores(gt, renamed)
+
+def test_bench_smoke():
+    if not require_data('hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'): pytest.skip('Salinas-A not in the data directory')
+    out = bench_hsi_gcn('salinas_a', 0, 'cpu', warmup_epochs='3', epochs='2', hidden='16')
+    m = out['metrics']
+    for k in ('acc', 'nmi', 'kappa', 'ari', 'purity', 'paper_best_acc', 'kmeans_pixels_acc', 'kmeans_superpixels_acc',
+              'spectral_superpixels_acc', 'oracle_superpixel_acc'):
+        assert 0 <= m[k] <= 1, k
+    crit = lambda pre: sum(m[pre + k] for k in ('acc', 'kappa', 'nmi', 'ari'))
+    assert crit('paper_best_') >= crit('') - 1e-9  # the last epoch is one of the candidates
+    assert out['timings']['pipeline_s'] > 0
