@@ -17,7 +17,7 @@ from .core import check_distributions, check_finite, get_data_dir, progress
 __all__ = ['DOWNLOAD_ENV', 'FILES', 'GRAPHS', 'SALINAS_A_DROP', 'SALINAS_A_NAMES', 'HSI_SCENES', 'LDL_SETS', 'FEATURE_SETS',
            'DATASETS', 'DataFile', 'DataFileMissing', 'DataFileCorrupt', 'get_cache_dir', 'verify_file', 'download_url',
            'fetch', 'read_mat', 'sdcn_knn_graph', 'to_undirected_simple', 'load_graph', 'HSIScene', 'load_hsi',
-           'load_ldl', 'load_features', 'load_mnist5k', 'DatasetInfo', 'list_datasets', 'load']
+           'load_ldl', 'load_features', 'load_mnist5k', 'DatasetInfo', 'list_datasets', 'fetch_dataset', 'load']
 
 # %% ../nbs/02_data.ipynb #22d9723e
 DOWNLOAD_ENV = 'CLUSTERKIT_DOWNLOAD'
@@ -169,9 +169,12 @@ def _sha256(path:Path, chunk:int=1 << 20) -> str:
     return h.hexdigest()
 
 def get_cache_dir() -> Path:
-    "Writable folder for derived files (checksum records, PyG's processed Planetoid): `$CLUSTERKIT_CACHE` or `~/.cache/clusterkit-work`."
+    "Writable folder for derived files (checksum records, PyG's processed Planetoid): `$CLUSTERKIT_CACHE`, else `~/.cache/clusterkit-work`, else a temp folder."
     env = os.environ.get('CLUSTERKIT_CACHE')
-    return Path(env).expanduser() if env else Path(os.environ.get('XDG_CACHE_HOME', '~/.cache')).expanduser()/'clusterkit-work'
+    if env: return Path(env).expanduser()
+    d = Path(os.environ.get('XDG_CACHE_HOME', '~/.cache')).expanduser()/'clusterkit-work'
+    try: d.mkdir(parents=True, exist_ok=True); return d
+    except OSError: return Path(tempfile.gettempdir())/f'clusterkit-work-{os.getuid() if hasattr(os, "getuid") else "user"}'
 
 _VERIFIED:dict = {}
 
@@ -399,8 +402,8 @@ def _planetoid_root(name:str, download=None, verify=True) -> Path:
     raw = root/name/'raw'; raw.mkdir(parents=True, exist_ok=True)
     for r in rels:
         src, dst = get_data_dir()/r, raw/Path(r).name
-        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
-            shutil.copyfile(src, dst); shutil.rmtree(root/name/'processed', ignore_errors=True)
+        same = dst.exists() and (dst.stat().st_size, int(dst.stat().st_mtime)) == (src.stat().st_size, int(src.stat().st_mtime))
+        if not same: shutil.copy2(src, dst); shutil.rmtree(root/name/'processed', ignore_errors=True)
     return root
 
 def _load_planetoid(name:str, download=None, verify=True) -> Data:
@@ -664,9 +667,18 @@ def list_datasets(family:Optional[str]=None, # only this family: 'graph', 'hsi',
         rows.append(dict(name=info.name, family=info.family, path=path, available=ok, shape=info.shape))
     return rows
 
-def load(name:str, **kwargs):
-    "Load any registered dataset by name with the loader of its family."
+def _info(name:str) -> DatasetInfo:
     info = DATASETS.get(name.lower())
     if info is None: raise ValueError(f"unknown dataset {name!r}; valid names: {', '.join(DATASETS)}.")
+    return info
+
+def fetch_dataset(name:str, # a name from `list_datasets()`
+                  download:Optional[bool]=None, verify:bool=True, verbose:bool=True) -> list:
+    "Make sure every file of a dataset is in the data directory, downloading what is missing; returns the paths."
+    return [fetch(f, download=download, verify=verify, verbose=verbose) for f in _info(name).files]
+
+def load(name:str, **kwargs):
+    "Load any registered dataset by name with the loader of its family."
+    info = _info(name)
     fn = {'graph': load_graph, 'hsi': load_hsi, 'ldl': load_ldl, 'features': load_features}.get(info.family)
     return load_mnist5k() if info.family == 'images' else fn(info.name, **kwargs)

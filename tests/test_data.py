@@ -303,3 +303,27 @@ def test_list_datasets_shared():
               'sjaffe', 'imagenet50_moco'):
         assert rows[n]['available'], n
     for n in ('hhar', 'reut', 'indian_pines', 'pavia_u'): assert not rows[n]['available'], n
+
+
+def test_knn_datasets_with_their_own_files(datadir):
+    "hhar/reut-style sets: 1-based labels (hhar), shipped kNN graphs by k, recompute with faiss for any k."
+    rng = np.random.RandomState(0)
+    x, y = rng.rand(12, 4), rng.randint(1, 7, 12)
+    (datadir / 'sdcn').mkdir()
+    np.savetxt(datadir / 'sdcn/hhar.txt', x); np.savetxt(datadir / 'sdcn/hhar_label.txt', y, fmt='%d')
+    np.savetxt(datadir / 'sdcn/hhar5_graph.txt', ckd.sdcn_knn_graph(x, 5).T.numpy(), fmt='%d')
+    g = load_graph('hhar', verify=False)
+    assert g.y.tolist() == (y - 1).tolist()
+    assert torch.equal(g.edge_index, load_graph('hhar', recompute=True, verify=False).edge_index)
+    assert load_graph('hhar', k=2, recompute=True, verify=False).edge_index.size(1) < g.edge_index.size(1)
+    with pytest.raises(ValueError, match='k=7 has no shipped graph'): load_graph('hhar', k=7, verify=False)
+    with pytest.raises(DataFileMissing, match='hhar1_graph.txt'): load_graph('hhar', k=1, verify=False)
+
+
+def test_fetch_dataset(datadir, server, monkeypatch):
+    _Handler.files = {'/a': PAYLOAD}
+    monkeypatch.setitem(FILES, 'x/a.txt', DataFile('x/a.txt', SHA, len(PAYLOAD), server + '/a'))
+    monkeypatch.setitem(ckd.DATASETS, 'toy', ckd.DatasetInfo('toy', 'graph', ('x/a.txt',), '1 x 1'))
+    assert [p.name for p in ckd.fetch_dataset('toy', download=True, verbose=False)] == ['a.txt']
+    assert {r['name']: r['available'] for r in ckd.list_datasets()}['toy']
+    with pytest.raises(ValueError, match='unknown dataset'): ckd.fetch_dataset('nope')
