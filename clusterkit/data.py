@@ -396,24 +396,27 @@ def _file_lock(path:Path):
         try: yield
         finally: fcntl.flock(f, fcntl.LOCK_UN)
 
-def _planetoid_root(name:str, download=None, verify=True) -> Path:
-    "A PyG Planetoid root for `name`: a copy of the verified raw files under the cache folder, where PyG may write `processed/`."
-    rels = [r for r in FILES if r.startswith(f'planetoid/{name}/raw/')]
-    for r in rels: fetch(r, download=download, verify=verify)
-    root = get_cache_dir()/'planetoid'   # never write derived files into the data directory
+def _sync_planetoid_raw(name:str, root:Path):
+    "Copy the raw files of `name` from the data directory to `root/name/raw`; a changed file invalidates `processed/`."
     raw = root/name/'raw'; raw.mkdir(parents=True, exist_ok=True)
-    for r in rels:
+    for r in [r for r in FILES if r.startswith(f'planetoid/{name}/raw/')]:
         src, dst = get_data_dir()/r, raw/Path(r).name
         same = dst.exists() and (dst.stat().st_size, int(dst.stat().st_mtime)) == (src.stat().st_size, int(src.stat().st_mtime))
-        if not same: shutil.copy2(src, dst); shutil.rmtree(root/name/'processed', ignore_errors=True)
-    return root
+        if not same:
+            shutil.copy2(src, dst.with_suffix('.tmp')); os.replace(dst.with_suffix('.tmp'), dst)
+            shutil.rmtree(root/name/'processed', ignore_errors=True)
 
 def _load_planetoid(name:str, download=None, verify=True) -> Data:
     from torch_geometric.datasets import Planetoid
-    import contextlib, io
-    root = _planetoid_root(name, download, verify)
-    with _file_lock(root/f'.{name}.lock'), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        g = Planetoid(str(root), name)[0]   # PyG processes raw/ into processed/ once; the lock keeps processes apart
+    import io
+    for r in FILES:
+        if r.startswith(f'planetoid/{name}/raw/'): fetch(r, download=download, verify=verify)
+    root = get_cache_dir()/'planetoid'   # a writable copy: PyG writes processed/ next to raw/, never in the data directory
+    root.mkdir(parents=True, exist_ok=True)
+    with _file_lock(root/f'.{name}.lock'):   # one process at a time copies and processes
+        _sync_planetoid_raw(name, root)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            g = Planetoid(str(root), name)[0]
     return _graph_data(g.x.numpy(), g.y.numpy(), g.edge_index, (f'planetoid/{name}', f'planetoid/{name}', f'planetoid/{name}'))
 
 # %% ../nbs/02_data.ipynb #43c19210
