@@ -10,13 +10,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
 from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
 from skimage.segmentation import slic
 
 from .core import (ClusterEstimator, PeakRSS, check_n_clusters, check_positive, get_device, progress,
                              register_bench, register_demo, seed_everything, torch_generator)
-from .graph import normalize_adj
+from .graph import knn_graph, normalize_adj, to_undirected
 from .metrics import cluster_scores, spectral_labels
 from .nn.ssgco import SSGCOEncoder
 from .synthetic import make_hsi_cube
@@ -24,8 +25,8 @@ from .synthetic import make_hsi_cube
 # %% auto #0
 __all__ = ['HSI_PRESETS', 'check_cube', 'check_label_map', 'standardize_pca', 'relabel_segments', 'slic_superpixels',
            'region_adjacency', 'superpixel_means', 'superpixel_oracle', 'labelled_scores', 'cosine_kmeans',
-           'cluster_centres', 'prototype_loss', 'edge_targets', 'EdgeLearner', 'SuperpixelBYOL',
-           'SuperpixelGCNClustering', 'bench_hsi_gcn', 'demo_ssgco_egael']
+           'cluster_centres', 'prototype_loss', 'edge_targets', 'EdgeLearner', 'SuperpixelBYOL', 'consensus_medoid',
+           'SuperpixelGCNClustering', 'run_hsi_gcn', 'bench_hsi_gcn', 'demo_ssgco_egael']
 
 # %% ../nbs/21_hsi.ipynb #ca44df5b
 def check_cube(cube, # `(H, W, B)` hyperspectral cube (array or tensor)
@@ -268,7 +269,7 @@ class SuperpixelBYOL(nn.Module):
         noise = torch.randn(q.shape, generator=generator, device=q.device, dtype=q.dtype) * self.sigma
         return (2 - 2 * F.cosine_similarity(self.predictor(q + noise), k)).mean(), q, k
 
-# %% ../nbs/21_hsi.ipynb #e4a547ea
+# %% ../nbs/21_hsi.ipynb #76dc8fde
 def _pixel_sampler(segments:np.ndarray, M:int, device):
     "Pixels grouped by superpixel (`order`), and every superpixel's `start` and `count` in that order."
     s = segments.ravel()
@@ -277,6 +278,18 @@ def _pixel_sampler(segments:np.ndarray, M:int, device):
     start = np.concatenate([[0], np.cumsum(count)[:-1]])
     as_t = lambda a: torch.as_tensor(a, device=device)
     return as_t(order), as_t(start), as_t(count)
+
+def consensus_medoid(labelings:list, # clusterings of the same items (arrays of ids)
+                     weights=None, # integer weight of every item (superpixel sizes, so that pixels count)
+                    ) -> int:
+    "Index of the clustering with the largest mean adjusted Rand index to the others (the medoid partition)."
+    if len(labelings) == 1: return 0
+    rep = (lambda l: np.repeat(l, weights)) if weights is not None else (lambda l: np.asarray(l))
+    L = [rep(l) for l in labelings]
+    n = len(L); S = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n): S[i, j] = S[j, i] = adjusted_rand_score(L[i], L[j])
+    return int(np.argmax(S.sum(1)))
 
 class SuperpixelGCNClustering(ClusterEstimator):
     "SSGCO-EGAEL: superpixel-graph contrastive clustering of a hyperspectral cube `(H, W, B)` into a label map `(H, W)`."
@@ -300,7 +313,9 @@ class SuperpixelGCNClustering(ClusterEstimator):
                  alpha:float=0.5, # weight of L_proto
                  beta:float=0.01, # weight of L_edge
                  gamma:float=0.45, # edge-weight momentum: A <- gamma A + (1 - gamma) W_pred
+                 knn:int=0, # also link every superpixel to its `knn` most cosine-similar superpixels (0: spatial graph only)
                  kmeans_n_init:int=10, # k-means restarts every epoch
+                 final_window:int=10, # `labels_` is the consensus (medoid) of the clusterings of the last `final_window` epochs
                  device='cpu', # 'cpu', 'cuda', 'auto' or a torch.device
                  random_state=None, # int for reproducible results
                  verbose:bool=False, # progress bar over epochs
@@ -309,12 +324,14 @@ class SuperpixelGCNClustering(ClusterEstimator):
         self.n_layers, self.channels, self.kernel_size, self.hidden = n_layers, channels, kernel_size, hidden
         self.warmup_epochs, self.epochs, self.lr, self.momentum, self.weight_decay = warmup_epochs, epochs, lr, momentum, weight_decay
         self.ema, self.sigma, self.tau, self.alpha, self.beta, self.gamma = ema, sigma, tau, alpha, beta, gamma
+        self.knn = knn
         self.kmeans_n_init, self.device, self.random_state, self.verbose = kmeans_n_init, device, random_state, verbose
+        self.final_window = final_window
 
     def _check_params(self):
-        for name in ('lr', 'tau', 'n_components', 'n_layers', 'channels', 'kernel_size', 'hidden', 'kmeans_n_init'):
+        for name in ('lr', 'tau', 'n_components', 'n_layers', 'channels', 'kernel_size', 'hidden', 'kmeans_n_init', 'final_window'):
             check_positive(getattr(self, name), name)
-        for name in ('alpha', 'beta', 'weight_decay', 'sigma', 'warmup_epochs', 'epochs'):
+        for name in ('alpha', 'beta', 'weight_decay', 'sigma', 'warmup_epochs', 'epochs', 'knn'):
             check_positive(getattr(self, name), name, strict=False)
         for name in ('ema', 'gamma', 'momentum'):
             if not 0 <= getattr(self, name) <= 1: raise ValueError(f"{name}={getattr(self, name)} should be in [0, 1].")
@@ -330,7 +347,12 @@ class SuperpixelGCNClustering(ClusterEstimator):
         M = int(seg.max()) + 1
         if M < self.n_clusters: raise ValueError(f"the segmentation has M={M} superpixels but n_clusters={self.n_clusters}; "
                                                  f"use more superpixels (n_segments) or fewer clusters.")
-        return Z, seg, superpixel_means(Z, seg), region_adjacency(seg)
+        feats, edges = superpixel_means(Z, seg), region_adjacency(seg)
+        if self.knn > 0:
+            if self.knn >= M: raise ValueError(f"knn={self.knn} should be < the number of superpixels M={M}.")
+            ek, _ = knn_graph(feats, int(self.knn), metric='cosine')
+            edges, _ = to_undirected(torch.cat([edges, ek.long().cpu()], 1), M, remove_self_loops=True)
+        return Z, seg, feats, edges
 
     @torch.no_grad()
     def _cluster(self, model, x, ei, ew, gen):
@@ -397,6 +419,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
             record(t, 'warmup', lr, loss.item(), loss.item(), 0., 0.); bar.update(1)
         labels, centres, emb = self._cluster(model, x1, ei, ew, gen)
         evaluate(self.warmup_epochs, labels)
+        recent = [(self.warmup_epochs, labels.cpu().numpy(), emb)]
         for t in range(1, self.epochs + 1):                    # L_align + alpha L_proto + beta L_edge, cosine schedule
             feat, w_emp = edge_targets(emb, centres, labels, und)
             w_pred = edge_net(feat)
@@ -412,14 +435,18 @@ class SuperpixelGCNClustering(ClusterEstimator):
             a, ew = a.detach(), ew.detach()
             labels, centres, emb = self._cluster(model, x1, ei, ew, gen)
             record(self.warmup_epochs + t, 'cluster', lr, loss.item(), l_align.item(), l_proto.item(), l_edge.item())
+            recent = (recent + [(self.warmup_epochs + t, labels.cpu().numpy(), emb)])[-int(self.final_window):]
             evaluate(self.warmup_epochs + t, labels); bar.update(1)
         bar.close()
 
         self.pca_, self.segments_, self.features_ = Z, seg, feats
+        self.model_, self.edge_learner_ = model, edge_net
         self.edge_index_, self.edge_weight_ = full.cpu(), torch.cat([a, a]).cpu()
-        self.superpixel_labels_ = labels.cpu().numpy()
+        sizes = np.bincount(seg.ravel(), minlength=M)
+        best = consensus_medoid([r[1] for r in recent], sizes)
+        self.final_epoch_, self.superpixel_labels_ = recent[best][0], recent[best][1]
         self.labels_ = self.superpixel_labels_[seg]
-        self.embedding_ = emb.cpu().numpy()
+        self.embedding_ = recent[best][2].cpu().numpy()
         self.n_iter_, self.history_ = self.warmup_epochs + self.epochs, hist
         self._warn_collapse(self.superpixel_labels_, K, 'superpixel_labels_')
         if eval_gt is not None:
@@ -435,7 +462,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
         "Fit and return the label map `(H, W)`."
         return self.fit(X, y, **fit_kwargs).labels_
 
-# %% ../nbs/21_hsi.ipynb #0406732d
+# %% ../nbs/21_hsi.ipynb #3fd736f6
 HSI_PRESETS = {
     'salinas_a': dict(n_segments=200, compactness=0.01, n_components=20, n_layers=2, warmup_epochs=300, epochs=100,
                       alpha=0.5, beta=0.01, gamma=0.45),
@@ -459,19 +486,20 @@ def _convert_options(options:dict) -> dict:
         else: out[k] = v
     return out
 
-# %% ../nbs/21_hsi.ipynb #2b2961ae
+# %% ../nbs/21_hsi.ipynb #0300a18d
 def _prefixed(prefix:str, scores:dict) -> dict: return {f'{prefix}{k}': v for k, v in scores.items()}
 
-# %% ../nbs/21_hsi.ipynb #3fd736f6
-@register_bench('hsi-gcn', datasets=['salinas_a', 'jasper_ridge', 'samson'],
-                description='SSGCO-EGAEL superpixel GCN clustering of a hyperspectral scene, with pixel/superpixel baselines')
-def bench_hsi_gcn(dataset:str, seed:int, device:str='cpu', **options):
-    "One seed of SSGCO-EGAEL on a real scene, with both protocols, three baselines and the superpixel oracle."
+# %% ../nbs/21_hsi.ipynb #adb56acf
+def run_hsi_gcn(dataset:str, # 'salinas_a', 'jasper_ridge' or 'samson'
+                seed:int=0, # random_state of the method and the baselines
+                device:str='cpu', # device of the method
+                **params): # estimator parameters overriding `HSI_PRESETS[dataset]`
+    "Run SSGCO-EGAEL and the baselines on a scene: `(bench record, fitted estimator, scene, baseline label maps)`."
     from clusterkit.data import load_hsi
     if dataset not in HSI_PRESETS: raise ValueError(f"dataset={dataset!r} should be one of {sorted(HSI_PRESETS)}.")
     scene = load_hsi(dataset)
     K = int(len(np.unique(scene.gt[scene.gt > 0])))
-    params = dict(HSI_PRESETS[dataset], **_convert_options(options))
+    params = dict(HSI_PRESETS[dataset], **params)
     est = SuperpixelGCNClustering(K, device=device, random_state=seed, **params)
     t0 = time.perf_counter()
     est.fit(scene.cube, eval_gt=scene.gt)
@@ -480,19 +508,26 @@ def bench_hsi_gcn(dataset:str, seed:int, device:str='cpu', **options):
     pick = lambda s: {k: s[k] for k in keep}
     metrics = pick(labelled_scores(scene.gt, est.labels_))
     metrics.update(_prefixed('paper_best_', pick(est.paper_best_)))
-    m = scene.gt > 0; H, W = scene.gt.shape
-    base = {'kmeans_pixels_': KMeans(K, n_init=10, random_state=seed).fit_predict(est.pca_.reshape(H * W, -1)).reshape(H, W),
-            'kmeans_superpixels_': KMeans(K, n_init=10, random_state=seed).fit_predict(est.features_)[est.segments_],
-            'spectral_superpixels_': spectral_labels(est.edge_index_.numpy(), len(est.features_), K, seed)[est.segments_]}
-    for prefix, lab in base.items(): metrics.update(_prefixed(prefix, pick(labelled_scores(scene.gt, lab))))
+    H, W = scene.gt.shape
+    maps = {'kmeans_pixels': KMeans(K, n_init=10, random_state=seed).fit_predict(est.pca_.reshape(H * W, -1)).reshape(H, W),
+            'kmeans_superpixels': KMeans(K, n_init=10, random_state=seed).fit_predict(est.features_)[est.segments_],
+            'spectral_superpixels': spectral_labels(est.edge_index_.numpy(), len(est.features_), K, seed)[est.segments_]}
+    for name, lab in maps.items(): metrics.update(_prefixed(name + '_', pick(labelled_scores(scene.gt, lab))))
     metrics['oracle_superpixel_acc'] = est.oracle_acc_
-    protocol = dict(protocol='final (last epoch; no labels used)', paper_best='epoch maximising ACC+kappa+NMI+ARI on the ground truth (oracle)',
+    protocol = dict(protocol=f'final (consensus medoid of the last {est.final_window} epochs; no labels used)',
+                    paper_best='epoch maximising ACC+kappa+NMI+ARI against the ground truth (oracle selection)',
                     labelled_pixels_only=True, n_superpixels=int(est.segments_.max() + 1), **params)
     timings = dict(pipeline_s=pipeline_s, **est.timings_)
-    return dict(metrics=metrics, protocol=protocol, timings=timings,
-                extra=dict(paper_best_epoch=int(est.paper_best_['epoch'])))
+    record = dict(metrics=metrics, protocol=protocol, timings=timings, extra=dict(paper_best_epoch=int(est.paper_best_['epoch']), final_epoch=int(est.final_epoch_)))
+    return record, est, scene, maps
 
-# %% ../nbs/21_hsi.ipynb #d072294c
+@register_bench('hsi-gcn', datasets=['salinas_a', 'jasper_ridge', 'samson'],
+                description='SSGCO-EGAEL superpixel GCN clustering of a hyperspectral scene, with pixel/superpixel baselines')
+def bench_hsi_gcn(dataset:str, seed:int, device:str='cpu', **options):
+    "One seed of SSGCO-EGAEL on a real scene, with both protocols, three baselines and the superpixel oracle."
+    return run_hsi_gcn(dataset, seed, device, **_convert_options(options))[0]
+
+# %% ../nbs/21_hsi.ipynb #9418b6b1
 def _demo_scene(random_state:int=0):
     "A 48 x 48 generated scene: five materials in irregular blocks, 60 bands."
     lm = np.ones((48, 48), np.int64)
