@@ -237,6 +237,7 @@ class SCGC(ClusterEstimator):
                  pretrain_batch_size:int=256, # pretraining batch size
                  kmeans_n_init:int=20, # k-means restarts initialising the centres
                  knn_k:int=3, # neighbours of the kNN graph built when `fit` gets no graph
+                 smooth:int=0, # feed ((I + A_sym)/2)^smooth X to the autoencoder (0: raw features, as published)
                  batch_size:Optional[int]=None, # nodes per mini-batch (PamC only); None: full batch
                  chunk_size:Optional[int]=None, # row block of the N x N similarities (SCGC, SCGC*)
                  cache:bool=True, # reuse pretrained autoencoders from the disk cache
@@ -248,6 +249,7 @@ class SCGC(ClusterEstimator):
         self.n_clusters, self.variant, self.alpha, self.beta, self.r, self.tau, self.lr = n_clusters, variant, alpha, beta, r, tau, lr
         self.epochs, self.n_z, self.hidden, self.pretrain_epochs, self.pretrain_lr = epochs, n_z, hidden, pretrain_epochs, pretrain_lr
         self.pretrain_batch_size, self.kmeans_n_init, self.knn_k, self.batch_size = pretrain_batch_size, kmeans_n_init, knn_k, batch_size
+        self.smooth = smooth
         self.chunk_size, self.cache, self.callback, self.device = chunk_size, cache, callback, device
         self.random_state, self.verbose = random_state, verbose
 
@@ -266,16 +268,25 @@ class SCGC(ClusterEstimator):
         check_positive(self.alpha, 'alpha', strict=False); check_positive(self.beta, 'beta', strict=False)
         check_positive(self.lr, 'lr')
         if int(self.epochs) != self.epochs or self.epochs < 0: raise ValueError(f"epochs={self.epochs} should be an integer >= 0.")
+        if int(self.smooth) != self.smooth or self.smooth < 0: raise ValueError(f"smooth={self.smooth} should be an integer >= 0.")
         if self.batch_size is not None and self.variant != 'pamc':
             raise ValueError(f"batch_size={self.batch_size} needs variant='pamc'; SCGC and SCGC* need all N x N similarities "
                              f"(use chunk_size={self.batch_size} to bound their memory instead).")
 
-    def _graph_operator(self, X, edge_index, n):
-        from clusterkit.graph import influence_operator, knn_graph, to_undirected
+    def _graph(self, X, edge_index, n):
+        from clusterkit.graph import knn_graph, to_undirected
         if edge_index is None: edge_index, _ = knn_graph(X, k=min(self.knn_k, n - 1), metric='cosine', symmetric=True)
-        ei = to_undirected(self._validate_graph(edge_index, n), n)[0]
-        mode = _VARIANTS[self.variant][0]
-        return influence_operator(ei, n, int(self.r), mode=mode, norm='rw')
+        return to_undirected(self._validate_graph(edge_index, n), n)[0]
+
+    def _graph_operator(self, ei, n):
+        from clusterkit.graph import influence_operator
+        return influence_operator(ei, n, int(self.r), mode=_VARIANTS[self.variant][0], norm='rw')
+
+    def _smooth(self, X, ei, n):
+        from clusterkit.agc import lowpass_operator
+        G, H = lowpass_operator(ei, n), torch.from_numpy(X)
+        for _ in range(int(self.smooth)): H = G @ H
+        return H.numpy()
 
     def _loss(self, z, x, x_hat, q, p, W, labels):
         parts = {'kl': kl_loss(p, q)}
@@ -295,8 +306,10 @@ class SCGC(ClusterEstimator):
         X = self._validate_X(validate_data(self, X, dtype=np.float32, ensure_min_samples=2), self.n_clusters); n = X.shape[0]
         dev = get_device(self.device); rng = check_random_state(self.random_state)
         seed = int(rng.randint(0, 2**31 - 1))
-        W = self._graph_operator(X, edge_index, n)
+        ei = self._graph(X, edge_index, n)
+        W = self._graph_operator(ei, n)
         W = (W[0].to(dev), W[1].to(dev).float())
+        if self.smooth: X = self._smooth(X, ei, n)
         t0 = time.perf_counter()
         ae = pretrain_autoencoder(X, self.n_z, self.hidden, self.pretrain_epochs, self.pretrain_batch_size, self.pretrain_lr,
                                   seed, dev, cache=self.cache and self.pretrain_epochs > 0, verbose=self.verbose)
@@ -365,7 +378,7 @@ class SCGC(ClusterEstimator):
     def _proba(self, Xt, batch:int=65536):
         return torch.cat([student_t_assign(self.autoencoder_.encode(Xt[s:s + batch]), self.mu_) for s in range(0, len(Xt), batch)])
 
-    def predict_proba(self, X=None, # features (m, d); None: the training nodes
+    def predict_proba(self, X=None, # features (m, d), already smoothed when `smooth > 0`; None: the training nodes
                      ) -> np.ndarray:
         "Soft assignments `q` (the encoder is an MLP, so new nodes need no graph)."
         check_is_fitted(self, 'labels_')
@@ -389,10 +402,11 @@ class SCGCStar(SCGC):
     _default_variant = 'scgc-star'
     def __init__(self, n_clusters:int=3, variant:str='scgc-star', alpha:float=1.0, beta:float=0.1, r:int=1, tau:float=0.25,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
-                 pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, batch_size=None,
-                 chunk_size=None, cache:bool=True, callback=None, device='cpu', random_state=None, verbose:bool=False):
+                 pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0,
+                 batch_size=None, chunk_size=None, cache:bool=True, callback=None, device='cpu', random_state=None,
+                 verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, batch_size, chunk_size, cache, callback, device,
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, cache, callback, device,
                          random_state, verbose)
 
 class PamC(SCGC):
@@ -400,10 +414,11 @@ class PamC(SCGC):
     _default_variant = 'pamc'
     def __init__(self, n_clusters:int=3, variant:str='pamc', alpha:float=2.0, beta:float=2.0, r:int=1, tau:float=0.5,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
-                 pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, batch_size=None,
-                 chunk_size=None, cache:bool=True, callback=None, device='cpu', random_state=None, verbose:bool=False):
+                 pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0,
+                 batch_size=None, chunk_size=None, cache:bool=True, callback=None, device='cpu', random_state=None,
+                 verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, batch_size, chunk_size, cache, callback, device,
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, cache, callback, device,
                          random_state, verbose)
 
 # %% ../nbs/20_scgc.ipynb #d5590c61
@@ -423,7 +438,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     from clusterkit.metrics import cluster_scores
     d = load_graph(dataset); X, y = d.x.numpy(), d.y.numpy(); K = int(y.max()) + 1
     kw = {k: float(options[k]) for k in ('alpha', 'beta', 'tau', 'lr') if k in options}
-    kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size') if k in options})
+    kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth') if k in options})
     kw.setdefault('epochs', 200)
     curves, eval_s = {k: [] for k in _PAPER_KEYS}, [0.]
     def track(epoch, labels, est):
@@ -452,6 +467,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     protocol = dict(final='labels after the last epoch (plain keys)',
                     paper_max='max over epochs 0..E of each metric separately, selected with ground truth (optimistic)',
                     preset={k: est.get_params()[k] for k in ('alpha', 'beta', 'r', 'tau', 'lr', 'epochs')},
+                    input=('raw features' if not est.smooth else f'((I + A_sym)/2)^{est.smooth} X (smoothed input, not the published method)'),
                     pretrain=f'{est.pretrain_epochs} epochs Adam {est.pretrain_lr} batch {est.pretrain_batch_size} MSE, cached',
                     kmeans_='raw features, 10 inits', ae_kmeans_='pretrained AE embedding, 20 inits (the initialisation)',
                     agc_='label-free order', oracle_agc_='best order by ground truth (oracle)')
