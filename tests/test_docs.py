@@ -101,8 +101,20 @@ def test_cell_options_and_math():
     assert opts == {'echo': 'false', 'output': 'asis', 'code-summary': 'Exported source'} and src == 'x = 1\ny'
     t = bd.transform_markdown('cost $a_i * b_i$, `$not_math$` and $$\\frac{1}{n}$$; $5 and $10.', PurePosixPath('x.md'))
     assert '`$not_math$`' in t and '$5 and $10' in t
-    assert t.count('class="math inline"') == 1 and t.count('class="math display"') == 1
+    assert t.count('class="math inline') == 1 and t.count('class="math display') == 1
     assert '_' not in re.sub(r'`[^`]*`', '', t) and '*' not in t   # nothing left for Markdown emphasis
+    assert 'class="math display tex-source"' in bd.transform_markdown('$$\\begin{cases}a\\end{cases}$$', PurePosixPath('x.md'))
+
+def test_tex2html():
+    from texhtml import tex2html, TexError
+    assert tex2html(r'\hat y_i') == '<i>y\u0302</i><sub><i>i</i></sub>'
+    assert tex2html(r'\frac{1}{n}') == '<span class="mfrac"><span class="mnum">1</span><span class="mden"><i>n</i></span></span>'
+    assert tex2html(r'\frac23') == tex2html(r'\frac{2}{3}')
+    assert tex2html(r'\mathbb{R}^{n\times d}') == 'ℝ<sup><i>n</i> × <i>d</i></sup>'
+    assert tex2html(r'\lVert x \rVert_2') == '‖<i>x</i>‖<sub>2</sub>' and 'α' in tex2html(r'\alpha')
+    assert tex2html(r'\text{for all } i').startswith('<span class="mtext">for all </span>')
+    for bad in [r'\begin{aligned}a\end{aligned}', r'\unknowncommand x', r'{a', r'x^1^2']:
+        with pytest.raises(TexError): tex2html(bad)
 
 def test_links_rewritten():
     lm = bd.LinkMap({'00_core.ipynb': 'core.md', 'tutorials/t.ipynb': 'tutorials/t.md'}, 'https://h.io/ck')
@@ -162,9 +174,8 @@ def _chromium() -> str:
     pytest.skip(msg)
 
 _DRIVER = """<!doctype html><html><head><meta charset="utf-8"></head><body><pre id="ck-probe"></pre>
-<iframe id="ck-frame" style="width:1200px;height:900px"></iframe>
+%s
 <script>
-var pages = %s, res = {}, i = 0, f = document.getElementById('ck-frame');
 function look(d) {
   var main = d.querySelector('[role=main]') || d.body, h1 = main.querySelector('h1');
   return {title: d.title, h1: h1 ? h1.textContent : null, text: main.innerText,
@@ -172,23 +183,24 @@ function look(d) {
             return {src: im.getAttribute('src'), width: im.naturalWidth, complete: im.complete}; }),
           nav: Array.prototype.map.call(d.querySelectorAll('.wy-menu-vertical a'), function (a) { return a.textContent.trim(); })};
 }
-function next() {
-  if (i >= pages.length) { document.getElementById('ck-probe').textContent = JSON.stringify(res); return; }
-  f.onload = function () {
-    try { res[pages[i]] = look(f.contentDocument); } catch (e) { res[pages[i]] = {error: String(e)}; }
-    i++; next();
-  };
-  f.src = pages[i];
-}
-next();
+window.addEventListener('load', function () {   // fires once every frame (and its images) has loaded
+  var res = {};
+  Array.prototype.forEach.call(document.querySelectorAll('iframe'), function (f) {
+    var key = f.getAttribute('data-page');
+    try { res[key] = look(f.contentDocument); } catch (e) { res[key] = {error: String(e)}; }
+  });
+  document.getElementById('ck-probe').textContent = JSON.stringify(res);
+});
 </script></body></html>"""
 
 def _open_pages(exe:str, site:Path, pages:list) -> dict:
-    "Load every page (in turn, in one headless Chromium) and return what each showed once loaded, images included."
+    "Load every page (as frames of one page, in one headless Chromium); returns what each showed once loaded, images included."
     driver = site/'__ck_probe__.html'
-    driver.write_text(_DRIVER % json.dumps(pages), encoding='utf-8')
+    frames = '\n'.join(f'<iframe data-page="{html.escape(p)}" src="{html.escape(p)}" style="width:1200px;height:900px"></iframe>'
+                       for p in pages)
+    driver.write_text(_DRIVER % frames, encoding='utf-8')
     cmd = [exe, '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-           '--allow-file-access-from-files', f'--virtual-time-budget={20000 + 2000 * len(pages)}',
+           '--allow-file-access-from-files',
            '--run-all-compositor-stages-before-draw', '--dump-dom', driver.as_uri()]
     try: r = subprocess.run(cmd, capture_output=True, text=True, timeout=80)
     finally: driver.unlink()

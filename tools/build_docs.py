@@ -16,6 +16,7 @@ import argparse, base64, configparser, contextlib, html, io, json, logging, os, 
 from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(Path(__file__).resolve().parent) not in sys.path: sys.path.insert(0, str(Path(__file__).resolve().parent))
 TEMPLATE_DIR = ROOT/'docs_src'
 ASSET_EXTS = {'.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp', '.pdf', '.csv', '.txt'}
 
@@ -105,10 +106,16 @@ def _escape_tex(tex:str) -> str:
     s = html.escape(' '.join(tex.split()), quote=True)
     return ''.join(_MD_SPECIAL.get(ch, ch) for ch in s)
 
+def _md_safe(h:str) -> str:
+    "HTML whose text parts cannot trigger Markdown syntax (tags left as they are)."
+    return re.sub(r'(<[^>]*>)|([^<]+)', lambda m: m.group(1) or ''.join(_MD_SPECIAL.get(ch, ch) for ch in m.group(2)), h)
+
 def math_html(tex:str, display:bool=False) -> str:
-    "LaTeX as an HTML span the Markdown parser leaves alone (shown as text, styled by the site's CSS)."
+    "LaTeX as HTML the Markdown parser leaves alone: rendered by `texhtml` when it can, else the source as text."
+    from texhtml import tex2html, TexError
     cls = 'math display' if display else 'math inline'
-    return f'<span class="{cls}">{_escape_tex(tex)}</span>'
+    try: return f'<span class="{cls} rendered" title="{_escape_tex(tex)}">{_md_safe(tex2html(tex))}</span>'
+    except TexError: return f'<span class="{cls} tex-source">{_escape_tex(tex)}</span>'
 
 def _split_code(text:str):
     "Yield `(is_code, chunk)`: fenced blocks and code spans are code, the rest is prose."
