@@ -44,6 +44,8 @@ FUNCS = set('log ln exp max min sup inf arg lim det tr dim ker deg sin cos tan t
 ACCENTS = {'hat': '\u0302', 'widehat': '\u0302', 'tilde': '\u0303', 'widetilde': '\u0303', 'bar': '\u0304',
            'vec': '\u20d7', 'dot': '\u0307', 'ddot': '\u0308', 'check': '\u030c', 'breve': '\u0306', 'acute': '\u0301',
            'grave': '\u0300'}
+_CAL_EXC = {'B': 'ℬ', 'E': 'ℰ', 'F': 'ℱ', 'H': 'ℋ', 'I': 'ℐ', 'L': 'ℒ', 'M': 'ℳ', 'R': 'ℛ'}
+CAL = {ch: _CAL_EXC.get(ch, chr(0x1d49c + i)) for i, ch in enumerate('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}
 BB = {'R': 'ℝ', 'N': 'ℕ', 'Z': 'ℤ', 'Q': 'ℚ', 'C': 'ℂ', 'P': 'ℙ', 'E': '𝔼', '1': '𝟙', 'I': '𝕀', 'H': 'ℍ'}
 SIZERS = {'big', 'Big', 'bigg', 'Bigg', 'bigl', 'bigr', 'Bigl', 'Bigr', 'biggl', 'biggr', 'left', 'right',
           'middle', 'displaystyle', 'textstyle', 'nolimits', 'limits', 'mathrel', 'mathop', 'mathord', 'mathbin'}
@@ -149,6 +151,10 @@ class _Parser:
         if c == 'mathbb':
             s = self.raw_group().strip()
             return ''.join(BB.get(ch, ch) for ch in s)
+        if c in ('mathcal', 'mathscr'):
+            s = self.raw_group().strip()
+            if not all(ch in CAL for ch in s): raise TexError(f'\\{c}{{{s}}}')
+            return '<span class="mcal">' + ''.join(CAL[ch] for ch in s) + '</span>'
         if c in ('text', 'textrm', 'mbox', 'operatorname', 'texttt', 'textbf', 'textit'):
             s = self.raw_group()
             if '\\' in s or '$' in s: raise TexError('math inside text')
@@ -183,7 +189,10 @@ class _Parser:
             elif kind == '}': raise TexError('unbalanced braces')
             else:
                 if kind == 'cmd' and val == 'begin': raise TexError('environments')
-                out.append(self.script(self.atom()))
+                piece = self.script(self.atom())
+                if piece in (' − ', ' + ', ' ± ', ' ∓ ') and (not out or out[-1].endswith((' ', '(', '[', '{', '|', '‖', '\u2009'))):
+                    piece = piece.strip()   # a sign, not a binary operator
+                out.append(piece)
         return ''.join(out)
 
 def tex2html(tex:str) -> str:
