@@ -450,8 +450,16 @@ def main(argv=None):
     ap.add_argument('--site-dir', default=None, help='where the HTML site goes (default: _site/)')
     ap.add_argument('--md-dir', default=None, help='where the Markdown pages go (default: _proc/docs_md/)')
     ap.add_argument('--nbs-path', default=None, help='notebook folder (default: nbs_path of settings.ini)')
+    ap.add_argument('--extra', action='append', default=[], metavar='PATH=REL',
+                    help='also build the notebook PATH as if it were nbs/REL (repeatable; used by the tests)')
+    ap.add_argument('--pages-json', default=None, help='write the list of pages (title, notebook, html...) here')
     ap.add_argument('--quiet', action='store_true')
     a = ap.parse_args(argv)
-    build_docs(a.site_dir, a.md_dir, a.nbs_path, quiet=a.quiet)
+    notebooks = None
+    if a.extra:
+        nbs_path = Path(a.nbs_path or ROOT/read_settings(ROOT).get('nbs_path', 'nbs'))
+        notebooks = find_notebooks(nbs_path) + [tuple(e.split('=', 1)) for e in a.extra]
+    pages = build_docs(a.site_dir, a.md_dir, a.nbs_path, notebooks=notebooks, quiet=a.quiet)
+    if a.pages_json: Path(a.pages_json).write_text(json.dumps(pages, indent=1), encoding='utf-8')
 
 if __name__ == '__main__': main()
