@@ -463,13 +463,13 @@ class SuperpixelGCNClustering(ClusterEstimator):
         return self.fit(X, y, **fit_kwargs).labels_
 
 # %% ../nbs/21_hsi.ipynb #3fd736f6
-HSI_PRESETS = {
-    'salinas_a': dict(n_segments=200, compactness=0.01, n_components=20, n_layers=2, warmup_epochs=300, epochs=100,
-                      alpha=0.5, beta=0.01, gamma=0.45),
-    'samson': dict(n_segments=3500, compactness=0.01, n_components=20, n_layers=2, warmup_epochs=300, epochs=100,
-                   alpha=0.5, beta=0.01, gamma=0.45),
-    'jasper_ridge': dict(n_segments=3500, compactness=0.1, n_components=20, n_layers=2, warmup_epochs=300, epochs=100,
-                         alpha=0.5, beta=0.01, gamma=0.45),
+HSI_PRESETS = {  # chosen on a shared 2-core CPU; see the tutorial for the segment-count / oracle trade-off
+    'salinas_a': dict(n_segments=600, compactness=0.01, n_components=20, n_layers=2, hidden=512,
+                      warmup_epochs=300, epochs=100, alpha=0.5, beta=0.01, gamma=0.45),
+    'samson': dict(n_segments=1000, compactness=0.1, n_components=20, n_layers=2, hidden=256,
+                   warmup_epochs=200, epochs=60, alpha=0.5, beta=0.01, gamma=0.45),
+    'jasper_ridge': dict(n_segments=1000, compactness=0.1, n_components=20, n_layers=2, hidden=256,
+                         warmup_epochs=200, epochs=60, alpha=0.5, beta=0.01, gamma=0.45),
 }
 
 def _convert_options(options:dict) -> dict:
