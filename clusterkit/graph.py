@@ -17,6 +17,9 @@ from torch_geometric.utils import coalesce as pyg_coalesce
 
 from .core import check_edge_index, check_finite, check_positive
 
+import warnings
+warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta state')  # torch's one-time notice
+
 # %% auto #0
 __all__ = ['check_edge_weight', 'coalesce', 'to_undirected', 'density', 'add_remaining_self_loops', 'normalize_adj', 'to_csr',
            'normalized_adjacency', 'propagate', 'topk_per_row', 'influence_operator', 'knn_graph', 'node_batches']
@@ -252,7 +255,8 @@ def influence_operator(edge_index, # `(2, E)` node ids of the graph
                        r:int=3, # number of propagation steps
                        mode:str='power', # 'power': \hat A^r; 'sum': \sum_{k=1..r} \hat A^k
                        norm:str='rw', # normalisation of \hat A: 'rw' or 'sym'
-                       topk:Optional[int]=None, # keep the largest `topk` entries per row (also of intermediate powers); `None`: exact
+                       topk:Optional[int]=None, # keep the largest `topk` entries per row of the result; `None`: exact
+                       intermediate_topk:Optional[int]=None, # entries kept per row of the intermediate powers (default: `topk`)
                        edge_weight=None, # `(E,)` non-negative weights or `None`
                        add_self_loops:bool=True, # \hat A built from A + I
                        block_size:Optional[int]=None, # rows per block (default: bounded by ~2e7 intermediate entries)
@@ -264,21 +268,22 @@ def influence_operator(edge_index, # `(2, E)` node ids of the graph
         raise ValueError(f"topk={topk!r} should be a positive integer or None.")
     ei, n, _ = _check_graph(edge_index, num_nodes)
     A = normalized_adjacency(ei, n, edge_weight, norm=norm, add_self_loops=add_self_loops)
+    kmid = None if topk is None else int(intermediate_topk or topk)
     if block_size is None:
         avg = max(A._nnz() / max(n, 1), 1.)
-        width = avg * (topk if topk is not None else avg ** (r - 1))
+        width = avg * (kmid if kmid is not None else avg ** (r - 1))
         block_size = int(max(1024, min(n, 2e7 / max(width, 1.))))
     blocks = []
     for s in range(0, n, block_size):
         P = _row_block(A, s, min(n, s + block_size))
-        if topk is not None: P = topk_per_row(P, topk)
+        if kmid is not None: P = topk_per_row(P, kmid)
         S = P
-        for _ in range(r - 1):
+        for step in range(r - 1):
             P = _spgemm(P, A)
-            if topk is not None: P = topk_per_row(P, topk)
+            if kmid is not None: P = topk_per_row(P, kmid if step < r - 2 or mode == 'sum' else topk)
             if mode == 'sum': S = _spadd(S, P)
         S = P if mode == 'power' else S
-        if topk is not None and mode == 'sum': S = topk_per_row(S, topk)
+        if topk is not None: S = topk_per_row(S, topk)
         crow, col, val = _csr_parts(S)
         row = s + _segment_ids(crow[1:] - crow[:-1])
         blocks.append((row, col, val))
@@ -331,7 +336,7 @@ def knn_graph(X, # `(n, d)` points (array or tensor)
         quant = faiss.IndexFlatIP(d) if metric == 'cosine' else faiss.IndexFlatL2(d)
         index = faiss.IndexIVFFlat(quant, d, nlist, mt)
         rng = check_random_state(random_state)
-        train = Xn[rng.choice(n, min(n, 256 * nlist), replace=False)]
+        train = Xn[rng.choice(n, min(n, 64 * nlist), replace=False)]   # 64 points per list bounds the k-means cost
         index.cp.min_points_per_centroid = 1   # tiny inputs: no faiss warning (nlist <= n/39 anyway)
         index.train(train); index.nprobe = min(int(nprobe), nlist)
     index.add(Xn)

@@ -111,7 +111,7 @@ class LearnableEdgeGCNConv(MessagePassing):
         w, loop = gcn_edge_norm(src, dst, w.to(x.dtype), n, self.normalize, self.add_self_loops, self.fill_value)
         x = self.lin(x)
         if isinstance(edge_index, Tensor) and edge_index.layout in (torch.sparse_csr, torch.sparse_coo):
-            adj_t = torch.sparse_csr_tensor(crow, src, w, (n, n))
+            adj_t = torch.sparse_csr_tensor(crow, src, w, (n, n), check_invariants=False)
             out = self.propagate(adj_t, x=x)
         else:
             out = self.propagate(ei, x=x, edge_weight=w)
