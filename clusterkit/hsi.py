@@ -462,7 +462,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
         "Fit and return the label map `(H, W)`."
         return self.fit(X, y, **fit_kwargs).labels_
 
-# %% ../nbs/21_hsi.ipynb #3fd736f6
+# %% ../nbs/21_hsi.ipynb #0300a18d
 HSI_PRESETS = {  # chosen on a shared 2-core CPU; see the tutorial for the segment-count / oracle trade-off
     'salinas_a': dict(n_segments=600, compactness=0.01, n_components=20, n_layers=2, hidden=512,
                       warmup_epochs=300, epochs=100, alpha=0.5, beta=0.01, gamma=0.45),
@@ -486,10 +486,10 @@ def _convert_options(options:dict) -> dict:
         else: out[k] = v
     return out
 
-# %% ../nbs/21_hsi.ipynb #0300a18d
+# %% ../nbs/21_hsi.ipynb #9418b6b1
 def _prefixed(prefix:str, scores:dict) -> dict: return {f'{prefix}{k}': v for k, v in scores.items()}
 
-# %% ../nbs/21_hsi.ipynb #adb56acf
+# %% ../nbs/21_hsi.ipynb #bad528fe
 def run_hsi_gcn(dataset:str, # 'salinas_a', 'jasper_ridge' or 'samson'
                 seed:int=0, # random_state of the method and the baselines
                 device:str='cpu', # device of the method
@@ -527,7 +527,7 @@ def bench_hsi_gcn(dataset:str, seed:int, device:str='cpu', **options):
     "One seed of SSGCO-EGAEL on a real scene, with both protocols, three baselines and the superpixel oracle."
     return run_hsi_gcn(dataset, seed, device, **_convert_options(options))[0]
 
-# %% ../nbs/21_hsi.ipynb #9418b6b1
+# %% ../nbs/21_hsi.ipynb #cc23b2a0
 def _demo_scene(random_state:int=0):
     "A 48 x 48 generated scene: five materials in irregular blocks, 60 bands."
     lm = np.ones((48, 48), np.int64)
