@@ -63,6 +63,14 @@ def _doc_source(cell) -> str|None:
     imps = [ast.get_source_segment(code, n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     return '\n'.join(imps) or None
 
+def _close_shell(shell):
+    "Retire a notebook's IPython shell now: its history thread and its exit hook (a full `gc.collect` per shell)."
+    import atexit
+    if shell is None: return
+    t = getattr(getattr(shell, 'history_manager', None), 'save_thread', None)
+    if t is not None and t.is_alive(): t.stop()
+    atexit.unregister(shell.atexit_operations)
+
 def _docs_processors():
     "nbdev's `FilterDefaults` processors, with `exec_show_docs` replaced by one that never runs a notebook's work."
     from nbdev.processors import FilterDefaults, exec_show_docs
@@ -77,6 +85,9 @@ def _docs_processors():
             if self.k.exc:
                 title = getattr(self.nb, 'frontmatter_', {}).get('title', '')
                 raise Exception(f"Error in notebook {title!r}, cell {cell.idx_}:\n{src}") from self.k.exc
+        def end(self):
+            super().end()
+            _close_shell(getattr(self, 'k', None))
     return [exec_show_docs_only if p is exec_show_docs else p for p in FilterDefaults().procs()]
 
 def process_notebook(path:Path, nbs_path:Path):
