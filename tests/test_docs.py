@@ -153,6 +153,21 @@ def test_site_is_offline(site):
         links = [m for m in remote.findall(f.read_text(encoding='utf-8')) if 'rel="canonical"' not in m]
         assert not links, (f, links)
 
+def test_internal_links_resolve(site):
+    "Every relative link and image in the site points at a file that exists, and every #anchor at an id on that page."
+    root = site['site'].resolve()
+    pages = [f for f in root.rglob('*.html') if f.name != '404.html']   # MkDocs' 404 page uses site-absolute URLs
+    ids = {f: set(re.findall(r'\sid="([^"]+)"', f.read_text(encoding='utf-8'))) for f in pages}
+    bad = []
+    for f in pages:
+        for url in re.findall(r'(?:href|src)="([^"]+)"', f.read_text(encoding='utf-8')):
+            if re.match(r'^(?:[a-z][\w+.-]*:|//|#)', url): continue
+            path, _, frag = html.unescape(url).partition('#')
+            target = (f.parent/path).resolve() if path else f
+            if not target.exists(): bad.append(f'{f.relative_to(root)} -> {url} (no such file)')
+            elif frag and target in ids and frag not in ids[target]: bad.append(f'{f.relative_to(root)} -> {url} (no such anchor)')
+    assert not bad, '\n'.join(bad[:20])
+
 def test_build_is_deterministic(site, tmp_path):
     "Building the same notebook twice gives identical Markdown and images."
     nb = [(site['dir']/'selftest.ipynb', SELFTEST)]
