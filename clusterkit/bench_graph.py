@@ -50,6 +50,7 @@ def bench_size(n:int, # number of nodes
                knn_k:int=10, # neighbours of the kNN graph
                dense_max:int=10_000, # largest size with the dense N x N comparison
                flat_max:int=20_000, # largest size with exact (flat) kNN search; above it 'ivf'
+               knn_nprobe:int=4, # lists probed by 'ivf'
               ) -> dict:
     "Time propagation, influence operator and kNN graph on one cSBM graph of `n` nodes; returns `n{n}_...` metrics."
     dev = get_device(device)
@@ -82,7 +83,7 @@ def bench_size(n:int, # number of nodes
             del W, ours, exact
         del iei, iw
         method = 'flat' if n <= flat_max else 'ivf'
-        (kei, _), m[p + 'knn_s'], m[p + 'knn_cpu_s'] = _timed(knn_graph, x, knn_k, metric='cosine', method=method)
+        (kei, _), m[p + 'knn_s'], m[p + 'knn_cpu_s'] = _timed(knn_graph, x, knn_k, metric='cosine', method=method, nprobe=knn_nprobe)
         m[p + 'knn_recall'] = _knn_recall(x.cpu().numpy(), kei, knn_k, 200, np.random.default_rng(seed))
         del kei, data, ei, x
         gc.collect()
@@ -100,6 +101,7 @@ def bench_graph_core(dataset:str='csbm', # only 'csbm'
                      knn_k=10, # neighbours of the kNN graph
                      dense_max=10_000, # largest size with the dense comparison
                      flat_max=20_000, # largest size with exact kNN search
+                     knn_nprobe=4, # lists probed by 'ivf' above flat_max
                      **options) -> dict:
     "The `graph-core` benchmark: `bench_size` for every size, in increasing order."
     if isinstance(sizes, str): sizes = [int(float(s)) for s in sizes.split(',') if s.strip()]
@@ -107,10 +109,11 @@ def bench_graph_core(dataset:str='csbm', # only 'csbm'
     metrics = {}
     for n in sizes:
         metrics.update(bench_size(n, seed, device, topk=int(topk), knn_k=int(knn_k),
-                                  dense_max=int(float(dense_max)), flat_max=int(float(flat_max))))
+                                  dense_max=int(float(dense_max)), flat_max=int(float(flat_max)),
+                                  knn_nprobe=int(knn_nprobe)))
     protocol = dict(graphs='make_csbm(n, 4 classes, avg_degree=10, 128 features, homophily 0.8)', sizes=sizes,
                     propagate="one product with the cached CSR of D^-1/2 (A+I) D^-1/2 (after one warm-up product)",
                     influence=f"influence_operator(r=3, mode='power', norm='rw', topk={int(topk)}); recall vs the exact dense A^3 top-k",
-                    knn=f"knn_graph(x, {int(knn_k)}, metric='cosine'): 'flat' up to {int(float(flat_max))} nodes, 'ivf' above; recall@k on 200 queries",
+                    knn=f"knn_graph(x, {int(knn_k)}, metric='cosine'): 'flat' up to {int(float(flat_max))} nodes, 'ivf' (nlist 4 sqrt(n), nprobe {int(knn_nprobe)}) above; recall@k on 200 queries",
                     threads=torch.get_num_threads())
     return {'metrics': metrics, 'protocol': protocol}

@@ -309,6 +309,7 @@ def knn_graph(X, # `(n, d)` points (array or tensor)
               weights:Optional[str]=None, # None: unweighted (edge_weight is None); 'heat': exp(-||xi-xj||^2 / t)
               t:Optional[float]=None, # heat-kernel bandwidth; None: the mean squared kNN distance
               nprobe:int=16, # inverted lists probed by 'ivf'
+              nlist:Optional[int]=None, # inverted lists of 'ivf' (default: 4 sqrt(n), at most n/39)
               random_state=0, # seed of the IVF training sample
              ) -> Tuple[Tensor, Optional[Tensor]]:
     "k-nearest-neighbour graph of the rows of `X` with faiss, as `(edge_index, edge_weight)`."
@@ -332,12 +333,13 @@ def knn_graph(X, # `(n, d)` points (array or tensor)
     elif method == 'hnsw':
         index = faiss.IndexHNSWFlat(d, 32, mt); index.hnsw.efSearch = max(64, 2 * (k + 1))
     else:
-        nlist = int(max(1, min(4 * math.sqrt(n), n // 39)))
+        nlist = int(nlist) if nlist is not None else int(max(1, min(4 * math.sqrt(n), n // 39)))
         quant = faiss.IndexFlatIP(d) if metric == 'cosine' else faiss.IndexFlatL2(d)
         index = faiss.IndexIVFFlat(quant, d, nlist, mt)
         rng = check_random_state(random_state)
-        train = Xn[rng.choice(n, min(n, 64 * nlist), replace=False)]   # 64 points per list bounds the k-means cost
-        index.cp.min_points_per_centroid = 1   # tiny inputs: no faiss warning (nlist <= n/39 anyway)
+        train = Xn[rng.choice(n, min(n, 32 * nlist), replace=False)]   # 32 points per list bounds the k-means cost
+        index.cp.min_points_per_centroid = 1   # tiny inputs and the 32-point sample: no faiss warning
+        index.cp.niter = 10
         index.train(train); index.nprobe = min(int(nprobe), nlist)
     index.add(Xn)
     D, I = index.search(Xn, k + 1)
