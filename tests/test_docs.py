@@ -36,10 +36,12 @@ def _selftest_nb(path:Path):
         code('#| hide\nSECRET_HIDDEN_CELL = 1'),
         md('# Docs self-test\n\n> A fixture page for the documentation build.'),
         md('Inline math $a_i * b_i = c_{ij}$ and a display\n\n$$\\sum_{k=1}^n x_k^2$$\n\nLinks: [core](../00_core.ipynb).'),
-        code('#| echo: false\nSECRET_NO_ECHO = 1', outputs=[out('display_data', data={'image/png': png, 'text/plain': '<Figure>'})]),
+        code('#| echo: false\n#| fig-cap: "The Figure Caption"\nSECRET_NO_ECHO = 1', outputs=[out('display_data', data={'image/png': png, 'text/plain': '<Figure>'})]),
         code('#| output: false\nvisible_code_no_output = 1', outputs=[out('stream', name='stdout', text='SECRET_OUTPUT\n')]),
         code('#| include: false\nSECRET_INCLUDE_FALSE = 1'),
-        code('#| slow\nslow_cell = 1'),
+        code('#| slow\nslow_cell = 1', outputs=[out('display_data', data={
+            'application/vnd.jupyter.widget-view+json': {'model_id': 'x', 'version_major': 2, 'version_minor': 0},
+            'text/plain': 'SECRET_WIDGET 0%|          | 0/50'})]),
         code('#| echo: false\n#| output: asis\nprint("**bold asis**")',
              outputs=[out('stream', name='stdout', text='**bold asis**\n')]),
         code('#| code-fold: true\n#| code-summary: "Show the code"\nfolded = 2',
@@ -136,7 +138,7 @@ def test_links_rewritten():
 def test_selftest_page_markdown(site):
     md = (site['md']/'tutorials'/'_docs_selftest.md').read_text()
     assert md.startswith('# Docs self-test\n')
-    for secret in ['SECRET_HIDDEN_CELL', 'SECRET_NO_ECHO', 'SECRET_OUTPUT', 'SECRET_INCLUDE_FALSE', '#|', 'print("**bold']:
+    for secret in ['SECRET_HIDDEN_CELL', 'SECRET_WIDGET', 'SECRET_NO_ECHO', 'SECRET_OUTPUT', 'SECRET_INCLUDE_FALSE', '#|', 'print("**bold']:
         assert secret not in md, secret
     assert '**bold asis**' in md and 'slow_cell = 1' in md and 'visible_code_no_output' in md and '<summary>Show the code</summary>' in md
     assert '<table>' in md and '\ndone\n' in md and '0\r' not in md
@@ -256,7 +258,7 @@ def test_pages_in_chromium(site):
             assert len(r['imgs']) == n_img, (where, len(r['imgs']), n_img)
     st = seen[next(p['html'] for p in pages if p['notebook'] == SELFTEST)]
     assert len(st['imgs']) == 1 and st['imgs'][0]['width'] == 24
-    assert 'bold asis' in st['text'] and 'SECRET' not in st['text'] and '**' not in st['text']
+    assert 'The Figure Caption' in st['text'] and 'bold asis' in st['text'] and 'SECRET' not in st['text'] and '**' not in st['text']
     assert 'FOLDED_RESULT' in st['text'] and '0.9' in st['text'] and '0.75' in st['text'] and '|---|' not in st['text']
 
 def test_screenshot(site, tmp_path):

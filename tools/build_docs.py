@@ -230,7 +230,9 @@ def cell_options(source:str) -> tuple[dict, str]:
     opts, keep = {}, []
     for line in source.split('\n'):
         if _DIRECTIVE.match(line):
-            if m := _OPT.match(line): opts[m.group(1).lower()] = m.group(2).strip('"\'').lower() if m.group(1).lower() != 'code-summary' else m.group(2).strip('"\'')
+            if m := _OPT.match(line):
+                key, val = m.group(1).lower(), m.group(2).strip('"\'')
+                opts[key] = val if key in ('code-summary', 'fig-cap', 'fig-alt') else val.lower()
             continue
         keep.append(line)
     return opts, '\n'.join(keep).strip('\n')
@@ -268,6 +270,7 @@ class PageWriter:
         if ot == 'error':
             return _fence(_ANSI.sub('', '\n'.join(o.get('traceback') or [f"{o.get('ename')}: {o.get('evalue')}"])))
         data = o.get('data', {}) or {}
+        if 'application/vnd.jupyter.widget-view+json' in data: return None   # a live widget (progress bar): no static form
         if asis:
             for k in ('text/markdown', 'text/plain'):
                 if k in data: return self.md(_text(data[k]))
@@ -320,6 +323,8 @@ class PageWriter:
         if opts.get('output') != 'false':
             outs = [self.output(o, i, j, asis) for j, o in enumerate(c.get('outputs') or [])]
             outs = [o for o in outs if o]
+            if outs and opts.get('fig-cap') and not asis:
+                outs.append(f'<p class="fig-cap" markdown="1">{self.md(opts["fig-cap"])}</p>')
             if outs and asis: parts += outs
             elif outs and self.gfm: parts += outs
             elif outs: parts.append('<div class="cell-output" markdown="1">\n\n' + '\n\n'.join(outs) + '\n\n</div>')
