@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from .core import PeakRSS, get_device, register_bench
-from .graph import density, influence_operator, knn_graph, normalized_adjacency, propagate
+from .graph import _spgemm, density, to_csr, influence_operator, knn_graph, normalize_adj, normalized_adjacency, propagate
+from torch_geometric.nn import MessagePassing
 from .synthetic import make_csbm
 
 # %% auto #0
@@ -40,6 +41,12 @@ def _knn_recall(X:np.ndarray, ei:torch.Tensor, k:int, n_queries:int, rng) -> flo
     return hits / (len(q) * k)
 
 # %% ../nbs/19_bench_graph.ipynb #c0f96a63
+class _GatherScatter(MessagePassing):
+    "PyG's default edge-wise path: gather x_j per edge, scale, scatter-add to the targets."
+    def __init__(self): super().__init__(aggr='add')
+    def forward(self, x, edge_index, edge_weight): return self.propagate(edge_index, x=x, edge_weight=edge_weight)
+    def message(self, x_j, edge_weight): return edge_weight.view(-1, 1) * x_j
+
 def bench_size(n:int, # number of nodes
                seed:int=0, # seed of the graph and the features
                device='cpu', # where the tensors live
@@ -51,6 +58,7 @@ def bench_size(n:int, # number of nodes
                dense_max:int=10_000, # largest size with the dense N x N comparison
                flat_max:int=20_000, # largest size with exact (flat) kNN search; above it 'ivf'
                knn_nprobe:int=4, # lists probed by 'ivf'
+               compare_max:int=100_000, # largest size with the gather-scatter and torch CSR @ CSR comparisons
               ) -> dict:
     "Time propagation, influence operator and kNN graph on one cSBM graph of `n` nodes; returns `n{n}_...` metrics."
     dev = get_device(device)
@@ -60,8 +68,21 @@ def bench_size(n:int, # number of nodes
         ei, x = data.edge_index.to(dev), data.x.to(dev)
         m[p + 'edges'] = int(ei.size(1))
         A, m[p + 'csr_s'], _ = _timed(normalized_adjacency, ei, n, norm='sym')
+        nei, nw = normalize_adj(ei, n, norm='sym')
+        _, m[p + 'argsort_csr_s'], _ = _timed(to_csr, nei, nw, n)
+        _, m[p + 'coalesce_csr_s'], _ = _timed(lambda: torch.sparse_coo_tensor(nei, nw, (n, n)).coalesce().to_sparse_csr())
         propagate(A, x)                                                  # warm-up
         _, m[p + 'propagate_s'], m[p + 'propagate_cpu_s'] = _timed(propagate, A, x)
+        if n <= compare_max:
+            gs = _GatherScatter()
+            Y, m[p + 'gather_scatter_s'], _ = _timed(gs, x, nei, nw)
+            m[p + 'gather_scatter_maxdiff'] = float((Y - propagate(A, x)).abs().max())
+            del Y
+            R = normalized_adjacency(ei, n, norm='rw')
+            _, m[p + 'spgemm_scipy_s'], _ = _timed(_spgemm, R, R)
+            _, m[p + 'spgemm_torch_s'], _ = _timed(torch.mm, R, R) if dev.type == 'cpu' else (None, float('nan'), None)
+            del R
+        del nei, nw
         if n <= dense_max:
             D = A.to_dense()
             D @ x                                                        # warm-up
@@ -102,6 +123,7 @@ def bench_graph_core(dataset:str='csbm', # only 'csbm'
                      dense_max=10_000, # largest size with the dense comparison
                      flat_max=20_000, # largest size with exact kNN search
                      knn_nprobe=4, # lists probed by 'ivf' above flat_max
+                     compare_max=100_000, # largest size with gather-scatter and torch CSR @ CSR comparisons
                      **options) -> dict:
     "The `graph-core` benchmark: `bench_size` for every size, in increasing order."
     if isinstance(sizes, str): sizes = [int(float(s)) for s in sizes.split(',') if s.strip()]
@@ -110,7 +132,7 @@ def bench_graph_core(dataset:str='csbm', # only 'csbm'
     for n in sizes:
         metrics.update(bench_size(n, seed, device, topk=int(topk), knn_k=int(knn_k),
                                   dense_max=int(float(dense_max)), flat_max=int(float(flat_max)),
-                                  knn_nprobe=int(knn_nprobe)))
+                                  knn_nprobe=int(knn_nprobe), compare_max=int(float(compare_max))))
     protocol = dict(graphs='make_csbm(n, 4 classes, avg_degree=10, 128 features, homophily 0.8)', sizes=sizes,
                     propagate="one product with the cached CSR of D^-1/2 (A+I) D^-1/2 (after one warm-up product)",
                     influence=f"influence_operator(r=3, mode='power', norm='rw', topk={int(topk)}); recall vs the exact dense A^3 top-k",
