@@ -261,6 +261,14 @@ def test_pages_in_chromium(site):
     assert 'The Figure Caption' in st['text'] and 'bold asis' in st['text'] and 'SECRET' not in st['text'] and '**' not in st['text']
     assert 'FOLDED_RESULT' in st['text'] and '0.9' in st['text'] and '0.75' in st['text'] and '|---|' not in st['text']
 
+def test_search_works_from_disk(site):
+    "The search page finds a word of the metrics notebook when the site is opened from file:// (no server)."
+    exe = _chromium()
+    r = subprocess.run([exe, '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--virtual-time-budget=8000',
+                        '--dump-dom', (site['site']/'search.html').as_uri() + '?q=Hungarian'], capture_output=True, text=True, timeout=60)
+    m = re.search(r'<div id="mkdocs-search-results".*?</div>', r.stdout, re.S)
+    assert m and 'metrics.html' in m.group(0), (m.group(0)[:500] if m else r.stderr[-500:])
+
 def test_screenshot(site, tmp_path):
     "The home page renders to a non-trivial screenshot (what a reader sees)."
     exe = _chromium()

@@ -71,8 +71,8 @@ def _close_shell(shell):
     if t is not None and t.is_alive(): t.stop()
     atexit.unregister(shell.atexit_operations)
 
-def _docs_processors():
-    "nbdev's `FilterDefaults` processors, with `exec_show_docs` replaced by one that never runs a notebook's work."
+def _docs_processors(skip=()):
+    "nbdev's `FilterDefaults` processors (less those named in `skip`), `exec_show_docs` replaced by one that never runs a notebook's work."
     from nbdev.processors import FilterDefaults, exec_show_docs
     class exec_show_docs_only(exec_show_docs):
         "Like nbdev's `exec_show_docs`, but runs only export cells, `show_doc` calls and the import lines of other cells."
@@ -88,9 +88,9 @@ def _docs_processors():
         def end(self):
             super().end()
             _close_shell(getattr(self, 'k', None))
-    return [exec_show_docs_only if p is exec_show_docs else p for p in FilterDefaults().procs()]
+    return [exec_show_docs_only if p is exec_show_docs else p for p in FilterDefaults().procs() if p.__name__ not in skip]
 
-def process_notebook(path:Path, nbs_path:Path):
+def process_notebook(path:Path, nbs_path:Path, skip=()):
     "Read a notebook and run nbdev's docs processors on it (cwd = `nbs_path`); returns the processed notebook."
     import warnings
     from execnb.nbio import read_nb
@@ -100,7 +100,7 @@ def process_notebook(path:Path, nbs_path:Path):
         warnings.filterwarnings('ignore', message='Found cells containing imports')
         nb = read_nb(path)
         nb.path_ = str(path)
-        try: NBProcessor(nb=nb, procs=_docs_processors()).process()
+        try: NBProcessor(nb=nb, procs=_docs_processors(skip)).process()
         except Exception as e:
             raise RuntimeError(f'build_docs: nbdev processing failed for {path}: {e}') from e
     return nb
@@ -437,6 +437,8 @@ def build_docs(site_dir=None, md_dir=None, nbs_path=None, notebooks=None, root=R
     _copy_assets(nbs_path, md_dir)
     (md_dir/'css').mkdir(exist_ok=True)
     shutil.copy2(TEMPLATE_DIR/'clusterkit.css', md_dir/'css'/'clusterkit.css')
+    (md_dir/'js').mkdir(exist_ok=True)
+    shutil.copy2(TEMPLATE_DIR/'offline_search.js', md_dir/'js'/'offline_search.js')
     from pygments.formatters import HtmlFormatter
     (md_dir/'css'/'pygments.css').write_text(HtmlFormatter(style='default').get_style_defs('.codehilite'), encoding='utf-8')
     nav, sections = [], {}
@@ -458,6 +460,10 @@ def build_docs(site_dir=None, md_dir=None, nbs_path=None, notebooks=None, root=R
         try:
             with open(cfg, 'rb') as f: build(load_config(f))
         finally: mk_log.setLevel(old_level)
+        idx = site_dir/'search'/'search_index.json'
+        if idx.exists():   # the same index as a script, for search from file:// (docs_src/offline_search.js)
+            (site_dir/'search'/'search_index.js').write_text(
+                'window.__clusterkit_search_index = ' + idx.read_text(encoding='utf-8') + ';\n', encoding='utf-8')
         log(f'build_docs: site written to {site_dir} ({time.perf_counter()-t0:.1f} s); open {site_dir/"index.html"}')
     return pages
 

@@ -10,13 +10,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_docs import ROOT, LinkMap, find_notebooks, notebook_markdown, page_path, process_notebook, read_settings
 
 def readme_text(root:Path=ROOT, files_dir:Path|None=None) -> str:
-    "README.md's text, generated from the settings' `readme_nb`; figures, if any, go to `files_dir/README_files/`."
+    "README.md's text from the settings' `readme_nb` alone; figures, if any, go to `files_dir/README_files/`."
     root = Path(root).resolve()
     settings = read_settings(root)
     nbs_path = (root/settings.get('nbs_path', 'nbs')).resolve()
     src = nbs_path/settings.get('readme_nb', 'index.ipynb')
     if str(root) not in sys.path: sys.path.insert(0, str(root))
-    nb = process_notebook(src, nbs_path)
+    # no `add_links`: its links point at the published site and change whenever a symbol is exported anywhere,
+    # which would make README.md depend on every notebook rather than on index.ipynb alone
+    nb = process_notebook(src, nbs_path, skip=('add_links',))
     pages = {}
     for p in find_notebooks(nbs_path):   # links to other notebooks point at the published site, as nbdev's do
         rel = PurePosixPath(p.relative_to(nbs_path).as_posix())
