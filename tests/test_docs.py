@@ -5,7 +5,6 @@ The browser checks need Debian's `chromium`. When it is missing the test install
 `CLUSTERKIT_REQUIRE_DATA=1`), where a missing browser is a failure.
 """
 import base64, html, json, os, re, shutil, struct, subprocess, sys, zlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import nbformat, pytest

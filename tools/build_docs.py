@@ -1,18 +1,20 @@
 """Build the documentation site offline: nbdev's processors, then Markdown, then MkDocs, into `_site/`.
 
 Every notebook under `nbs/` (recursively; `_`-prefixed files and folders and checkpoints excluded) goes through
-nbdev's `FilterDefaults` processors exactly as `nbdev_docs` would run them before Quarto (`#| hide` and export cells
-dropped, `show_doc` rendered, a `show_doc` added for every exported symbol, backticked names linked). The Quarto
-cell options that remain (`echo`, `output`, `include`, `code-fold`) are then mapped by hand, every remaining `#|` line
-is stripped, and each notebook becomes one Markdown page with its saved outputs (images written as files, HTML kept,
-LaTeX protected from the Markdown parser). MkDocs (built-in `readthedocs` theme, nothing loaded from the network)
-turns the pages into a static site. Nothing in the notebooks is executed except what `show_doc` needs (the export
-cells' definitions), as with `nbdev_docs`.
+nbdev's `FilterDefaults` processors as `nbdev_docs` would run them before Quarto (`#| hide` and export cells dropped,
+`show_doc` rendered, a `show_doc` added for every exported symbol, backticked names linked). One change: nbdev's
+`exec_show_docs` runs every cell that contains an import (a whole training cell, if it imports something); here only
+export cells, `show_doc` calls and the import lines of other cells run, so no notebook's work is redone and saved
+outputs are shown as they were saved. The Quarto cell options that remain (`echo`, `output`, `include`,
+`code-fold`, `fig-cap`) are mapped by hand, every remaining `#|` line is stripped, and each notebook becomes one
+Markdown page with its saved outputs (images written as files, HTML kept, LaTeX rendered to HTML by `texhtml.py` or
+shown as source). MkDocs (built-in `readthedocs` theme, nothing loaded from the network, search working from file://)
+turns the pages into a static site. Navigation follows notebook order; each page is titled by its notebook's `# Title`.
 
 Usage: `python tools/build_docs.py [--site-dir _site] [--md-dir _proc/docs_md] [--quiet]` (or `make docs`).
 """
 from __future__ import annotations
-import argparse, base64, configparser, contextlib, html, io, json, logging, os, re, shutil, subprocess, sys, time
+import argparse, base64, configparser, contextlib, html, json, logging, os, re, shutil, subprocess, sys, time
 from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parents[1]
