@@ -91,10 +91,10 @@ def test_every_notebook_has_a_page(site):
     assert (site['site']/'index.html').is_file()
 
 def test_titles_are_clean(site):
-    "No title starts with `#`: that is a markdown cell whose lines were written as comments (`# # Title`, `# > ...`)."
+    "No title starts with `#`: the notebook's title cell reads `# # Title` (a heading written as a comment)."
     bad = [f"{p['notebook']}: {p['title']!r}" for p in site['pages'] if p['title'].lstrip().startswith('#')]
-    assert not bad, ('markdown cells written comment-prefixed (py2nb writes `# %% [md]` cells raw: no `# ` before '
-                     'each line):\n' + '\n'.join(bad))
+    assert not bad, ('title cells that read `# # Title` (py2nb writes `# %% [md]` cells raw: the title line must be '
+                     '`# Title`):\n' + '\n'.join(bad))
 
 def test_notebook_discovery(tmp_path):
     for f in ['index.ipynb', '01_b.ipynb', '00_a.ipynb', 'tutorials/t.ipynb', '_private.ipynb', '_x/y.ipynb',
