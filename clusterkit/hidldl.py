@@ -182,7 +182,7 @@ def hidldl_admm(G, # (n, n) sparse graph Laplacian
             elif dual > 10 * primal: rho /= 2
     return B, hist, dict(D=D, A=A, B=B, L1=L1, L2=L2, rho=rho)
 
-# %% ../nbs/22_hidldl.ipynb #9c9467d7
+# %% ../nbs/22_hidldl.ipynb #6fabb814
 ALPHA_GRID = tuple(2.0 ** np.arange(-10, 11))
 
 def _support_scores(D_obs, R, support):
@@ -221,7 +221,7 @@ def select_alpha(G, # (n, n) sparse Laplacian
     best = min(rows, key=lambda r: r['score'])
     return best['alpha'], rows
 
-# %% ../nbs/22_hidldl.ipynb #1377d2a6
+# %% ../nbs/22_hidldl.ipynb #7860d6ca
 def check_ldl_pair(X, D, name:str='D_observed'):
     "Validate features and an observed label-distribution matrix: same length, finite, rows distributions, no all-zero row."
     X = np.asarray(X, dtype=np.float64)
@@ -290,7 +290,7 @@ class HiddenLabelRecovery(BaseEstimator):
         "Fit and return `recovered_`."
         return self.fit(X, D_observed, hidden_mask).recovered_
 
-# %% ../nbs/22_hidldl.ipynb #18e992d8
+# %% ../nbs/22_hidldl.ipynb #cf4d6d53
 def _proportional_fill(D_obs, fill):
     "Zeros take `fill`; observed entries are scaled to the remaining mass (proportions kept); rows renormalised."
     Z = D_obs <= 0
@@ -340,7 +340,7 @@ def incomldl_recovery(D_obs, # (n, m) observed rows
         D = Dn
     return project_simplex(D)
 
-# %% ../nbs/22_hidldl.ipynb #495ac1b0
+# %% ../nbs/22_hidldl.ipynb #5cabec2f
 class MaxEntLDL(BaseEstimator):
     "Maximum-entropy label-distribution predictor trained on the KL loss with L-BFGS (SA-BFGS)."
     def __init__(self, l2:float=1e-3, # l2 penalty on the weights
@@ -372,7 +372,7 @@ class MaxEntLDL(BaseEstimator):
         Z = self._logits((np.asarray(X, float) - self.mu_) / self.sd_, self.coef_)
         P = np.exp(Z - Z.max(1, keepdims=True)); return P / P.sum(1, keepdims=True)
 
-# %% ../nbs/22_hidldl.ipynb #42b8602d
+# %% ../nbs/22_hidldl.ipynb #b9f3f21c
 HIDLDL_DATASETS = ('yeast_alpha', 'yeast_cdc', 'yeast_cold', 'yeast_dtt', 'yeast_elu', 'yeast_spo', 'sjaffe', 'movie', 'sbu_3dfe')
 LDL_KEYS = ('chebyshev', 'clark', 'canberra', 'kl', 'cosine', 'intersection')
 
