@@ -358,7 +358,7 @@ def knn_graph(X, # `(n, d)` points (array or tensor)
     else: ei, w = pyg_coalesce(ei, w, num_nodes=n)
     return ei.to(device), (None if w is None else w.to(device))
 
-# %% ../nbs/10_graph.ipynb #ab2010af
+# %% ../nbs/10_graph.ipynb #9a67e797
 def node_batches(data:Data, # graph with `edge_index`, `num_nodes` and optional node attributes (`x`, `y`, ...)
                  batch_size:int, # seed nodes per batch
                  num_hops:int=0, # grow each batch by this many hops of neighbours (0: induced subgraph on the seeds)
