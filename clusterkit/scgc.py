@@ -316,7 +316,7 @@ class SCGC(ClusterEstimator):
         self.pretrain_seconds_ = time.perf_counter() - t0
         if not _VARIANTS[self.variant][1]: ae.decoder, ae.has_decoder = None, False
         Xt = torch.from_numpy(X).to(dev)
-        with torch.no_grad(): z0 = ae.encode(Xt).cpu().numpy()
+        z0 = self._encode(Xt, ae).cpu().numpy()
         km = KMeans(self.n_clusters, n_init=self.kmeans_n_init, random_state=seed).fit(z0)
         self.ae_labels_ = km.labels_
         self.mu_ = nn.Parameter(torch.tensor(km.cluster_centers_, dtype=torch.float32, device=dev))
@@ -335,7 +335,7 @@ class SCGC(ClusterEstimator):
         self.n_iter_ = int(self.epochs)
         q = self._proba(Xt)
         self.proba_ = q.cpu().numpy(); self.labels_ = self.proba_.argmax(1)
-        with torch.no_grad(): self.embedding_ = ae.encode(Xt).cpu().numpy()
+        self.embedding_ = self._encode(Xt, ae).cpu().numpy()
         if self.callback is not None: self.callback(int(self.epochs), self.labels_, self)
         self._warn_collapse(self.labels_, self.n_clusters)
         return self
@@ -375,8 +375,14 @@ class SCGC(ClusterEstimator):
                                      f"({', '.join(f'{k}={float(v):.4g}' for k, v in parts.items())}).")
 
     @torch.no_grad()
+    def _encode(self, Xt, ae=None, batch:int=65536):
+        "Embeddings in row blocks, so that inference never holds N x 2000 activations."
+        ae = ae or self.autoencoder_
+        return torch.cat([ae.encode(Xt[s:s + batch]) for s in range(0, len(Xt), batch)])
+
+    @torch.no_grad()
     def _proba(self, Xt, batch:int=65536):
-        return torch.cat([student_t_assign(self.autoencoder_.encode(Xt[s:s + batch]), self.mu_) for s in range(0, len(Xt), batch)])
+        return torch.cat([student_t_assign(self._encode(Xt[s:s + batch]), self.mu_) for s in range(0, len(Xt), batch)])
 
     def predict_proba(self, X=None, # features (m, d), already smoothed when `smooth > 0`; None: the training nodes
                      ) -> np.ndarray:
@@ -395,7 +401,7 @@ class SCGC(ClusterEstimator):
         check_is_fitted(self, 'labels_')
         if X is None: return self.embedding_
         X = self._validate_X(validate_data(self, X, dtype=np.float32, reset=False))
-        with torch.no_grad(): return self.autoencoder_.encode(torch.from_numpy(X).to(self.mu_.device)).cpu().numpy()
+        return self._encode(torch.from_numpy(X).to(self.mu_.device)).cpu().numpy()
 
 class SCGCStar(SCGC):
     "SCGC* (influence-augmented contrastive loss, `W = sum_k A^k`, no decoder)."
