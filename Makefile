@@ -8,7 +8,7 @@ TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.clusterkit-installed
 NBDEV_WORKERS ?= 2
 
-.PHONY: venv demo test test-nbs test-py docs export bench-help clean
+.PHONY: venv demo test test-nbs test-py docs readme export clean
 
 $(STAMP): settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test-py: venv
 ## The documentation site, offline: nbdev's processors + MkDocs into _site/
 docs: venv
 	$(BIN)/python tools/build_docs.py
+
+## README.md is generated from nbs/index.ipynb (nbdev_readme needs Quarto)
+readme: venv
+	$(BIN)/python tools/make_readme.py
 
 export: venv
 	$(BIN)/nbdev_export
