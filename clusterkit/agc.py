@@ -9,6 +9,7 @@ from typing import Optional
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.utils import check_random_state
@@ -71,15 +72,16 @@ def agc_path(X, # features (n, d)
              stop_early:bool=False, # stop at the label-free choice (the oracle needs the whole path)
              y=None, # optional ground truth: records ACC per order (for the oracle)
             ) -> dict:
-    "Filter orders `1..max_order`: k-means labels, intra-cluster distance (and ACC when `y` is given) at each order."
+    "Filter orders `1..max_order`: k-means labels and intra-cluster distance on the row-normalised $H^{(k)}$ (and ACC when `y` is given) at each order."
     from clusterkit.metrics import cluster_acc
     n = len(X); seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
     G = lowpass_operator(edge_index, n); X0 = agc_features(X, n_components, seed); H = torch.from_numpy(X0)
     out = dict(orders=[], labels=[], intra=[], acc=[])
     for k in range(1, max_order + 1):
         H = G @ H
-        lab = KMeans(n_clusters, n_init=n_init, random_state=seed).fit_predict(H.numpy())
-        out['orders'].append(k); out['labels'].append(lab); out['intra'].append(mean_intra_distance(H.numpy(), lab))
+        Hn = F.normalize(H, dim=1).numpy()            # unit rows: the scale G^k shrinks does not bias the rule
+        lab = KMeans(n_clusters, n_init=n_init, random_state=seed).fit_predict(Hn)
+        out['orders'].append(k); out['labels'].append(lab); out['intra'].append(mean_intra_distance(Hn, lab))
         if y is not None: out['acc'].append(cluster_acc(y, lab))
         if stop_early and k > 1 and out['intra'][-1] >= out['intra'][-2]: break
     out['order'] = select_order(out['intra'])
