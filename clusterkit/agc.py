@@ -19,7 +19,7 @@ from .core import ClusterEstimator, register_bench
 
 # %% auto #0
 __all__ = ['GRAPH_BENCH_DATASETS', 'agc_features', 'lowpass_operator', 'mean_intra_distance', 'select_order', 'agc_path', 'AGC',
-           'agc_scores', 'bench_agc']
+           'agc_scores', 'agc_bench_keys', 'bench_agc']
 
 # %% ../nbs/20a_agc.ipynb #c470d825
 def agc_features(X, # features (n, d)
@@ -130,6 +130,12 @@ def agc_scores(dataset:str, # a `clusterkit.data.load_graph` name
     out.update({f'oracle_agc_{k}': v for k, v in cluster_scores(y, path['labels'][path['oracle_order'] - 1]).items()})
     out.update(agc_order=path['order'], oracle_agc_order=path['oracle_order'])
     return out
+
+def agc_bench_keys(dataset:str, seed:int, max_order:int=60) -> tuple:
+    "The AGC part of a method's bench record: `(metrics, extra)`, the `agc_*`/`oracle_agc_*` scores and the two orders."
+    s = agc_scores(dataset, int(seed), int(max_order))
+    return ({k: v for k, v in s.items() if not k.endswith('_order')},
+            dict(agc_order=s['agc_order'], oracle_agc_order=s['oracle_agc_order']))
 
 @register_bench('agc', datasets=GRAPH_BENCH_DATASETS,
                 description='AGC low-pass filter + k-means; order by the intra-distance rule (oracle_: best order by ground truth)')

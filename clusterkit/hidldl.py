@@ -85,7 +85,7 @@ def project_proportional(V, # (n, m) points to project
 def knn_laplacian(X, # (n, d) features
                   n_neighbors:int, # K: neighbours per point (the paper uses K = m, the number of labels)
                   sigma:float=1.0, # heat-kernel width: W_ij = exp(-||x_i - x_j||^2 / (2 sigma^2))
-                  method:str='auto', # faiss index: 'flat' (exact), 'ivf' or 'hnsw'; 'auto': 'flat' up to 50,000 rows, else 'ivf'
+                  method:str='auto', # faiss index (`knn_graph`): 'flat' (exact), 'ivf', 'hnsw', or 'auto' ('flat' up to 50,000 rows, else 'ivf')
                  ) -> sp.csr_matrix:
     "Sparse Laplacian G = diag(W1) - W of the symmetrised (either-direction) kNN graph with heat weights."
     from clusterkit.graph import knn_graph
@@ -93,7 +93,6 @@ def knn_laplacian(X, # (n, d) features
     if not 1 <= int(n_neighbors) < n:
         raise ValueError(f"n_neighbors={n_neighbors} should be in [1, n_samples) but n_samples={n}.")
     check_positive(sigma, 'sigma')
-    if method == 'auto': method = 'flat' if n <= 50_000 else 'ivf'   # ivf: about 95% of the exact neighbours, 5x faster at 10^5
     ei, w = knn_graph(np.ascontiguousarray(X, dtype=np.float32), int(n_neighbors), metric='l2', method=method,
                       symmetric=True, weights='heat', t=2 * float(sigma) ** 2)   # faiss; exp(-d^2 / t), t = 2 sigma^2
     ei, w = np.asarray(ei.cpu()), np.asarray(w.cpu(), dtype=np.float64)

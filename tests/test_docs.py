@@ -96,6 +96,15 @@ def test_titles_are_clean(site):
     assert not bad, ('title cells that read `# # Title` (py2nb writes `# %% [md]` cells raw: the title line must be '
                      '`# Title`):\n' + '\n'.join(bad))
 
+def test_one_h1_per_notebook():
+    "Only the title cell is a level-1 heading: prose written as a `# comment` in a later cell would render as a huge heading."
+    bad = []
+    for path in sorted(NBS.rglob('*.ipynb')):
+        if '.ipynb_checkpoints' in path.parts: continue
+        md = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == 'markdown']
+        bad += [f"{path.relative_to(NBS)}: {s[:60]!r}" for s in md[1:] if re.match(r'# ', s)]
+    assert not bad, 'markdown cells after the title that start with `# `:\n' + '\n'.join(bad)
+
 def test_notebook_discovery(tmp_path):
     for f in ['index.ipynb', '01_b.ipynb', '00_a.ipynb', 'tutorials/t.ipynb', '_private.ipynb', '_x/y.ipynb',
               '.ipynb_checkpoints/00_a-checkpoint.ipynb', 'tutorials/.ipynb_checkpoints/t-checkpoint.ipynb']:

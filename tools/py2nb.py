@@ -6,18 +6,20 @@ import sys, nbformat
 
 import re
 
-def uncomment_md(text):
+def uncomment_md(text, title:bool=False):
     "Markdown written as Python comments (`# # Title`, `# > line`, `# text`) is uncommented; plain markdown is kept."
     lines = [l for l in text.splitlines() if l.strip()]
     if not lines or not all(re.match(r'^#( |$)', l) for l in lines): return text
-    if not (any(re.match(r'^# [#>$|*-]', l) for l in lines) or len(lines) >= 2): return text
+    # a lone `# text` line is a raw heading only in the title cell; anywhere else it is a commented paragraph
+    if title and len(lines) == 1 and not re.match(r'^# [#>$|*-]', lines[0]): return text
     return '\n'.join(re.sub(r'^# ?', '', l) for l in text.splitlines())
 
 def py2nb(src, dest):
     cells, kind, buf = [], None, []
     def flush():
         if kind is None: return
-        text = uncomment_md('\n'.join(buf).strip('\n')) if kind == 'md' else '\n'.join(buf).strip('\n')
+        first_md = not any(c.cell_type == 'markdown' for c in cells)
+        text = uncomment_md('\n'.join(buf).strip('\n'), title=first_md) if kind == 'md' else '\n'.join(buf).strip('\n')
         if not text: return
         cells.append(nbformat.v4.new_markdown_cell(text) if kind == 'md' else nbformat.v4.new_code_cell(text))
     for line in open(src, encoding='utf-8').read().splitlines():
