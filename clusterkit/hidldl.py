@@ -19,10 +19,11 @@ from .metrics import ldl_scores
 
 # %% auto #0
 __all__ = ['ALPHA_GRID', 'HIDLDL_DATASETS', 'LDL_KEYS', 'check_omega', 'hide_labels', 'project_weighted_simplex',
-           'project_simplex', 'project_proportional', 'knn_laplacian', 'svt', 'nuclear_norm', 'cg_solve',
-           'hidldl_objective', 'hidldl_admm', 'alpha_path', 'select_alpha', 'check_ldl_pair', 'HiddenLabelRecovery',
-           'meanfill_recovery', 'knn_recovery', 'incomldl_recovery', 'MaxEntLDL', 'recovery_run', 'predictive_run',
-           'bench_hidldl', 'demo_hidldl']
+           'project_simplex', 'project_proportional', 'graph_features', 'knn_laplacian', 'svt', 'nuclear_norm',
+           'cg_solve', 'hidldl_objective', 'hidldl_admm', 'alpha_path', 'select_alpha', 'neighbor_grid',
+           'select_neighbors_alpha', 'check_ldl_pair', 'HiddenLabelRecovery', 'meanfill_recovery', 'knn_recovery',
+           'select_knn_neighbors', 'incomldl_recovery', 'MaxEntLDL', 'recovery_run', 'predictive_run', 'bench_hidldl',
+           'demo_hidldl']
 
 # %% ../nbs/22_hidldl.ipynb #1f22b47c
 def check_omega(omega:float, name:str='omega') -> float:
@@ -82,9 +83,18 @@ def project_proportional(V, # (n, m) points to project
     return np.where(observed, X[:, :1] * o, X[:, 1:])
 
 # %% ../nbs/22_hidldl.ipynb #6ef2ffb5
+def graph_features(X, # (n, d) features
+                   standardize:bool=True, # z-score every feature (constant features become 0)
+                  ) -> np.ndarray:
+    "The features the kNN graphs are built on: `X` itself, or `X` with every column centred and scaled to unit variance."
+    X = np.asarray(X, dtype=np.float64)
+    if not standardize: return X
+    sd = X.std(0)
+    return (X - X.mean(0)) / np.where(sd > 0, sd, 1.)
+
 def knn_laplacian(X, # (n, d) features
                   n_neighbors:int, # K: neighbours per point (the paper uses K = m, the number of labels)
-                  sigma:float=1.0, # heat-kernel width: W_ij = exp(-||x_i - x_j||^2 / (2 sigma^2))
+                  sigma='auto', # heat-kernel width, W_ij = exp(-||x_i - x_j||^2 / (2 sigma^2)); 'auto': 2 sigma^2 = mean squared kNN distance
                   method:str='auto', # faiss index (`knn_graph`): 'flat' (exact), 'ivf', 'hnsw', or 'auto' ('flat' up to 50,000 rows, else 'ivf')
                  ) -> sp.csr_matrix:
     "Sparse Laplacian G = diag(W1) - W of the symmetrised (either-direction) kNN graph with heat weights."
@@ -92,9 +102,12 @@ def knn_laplacian(X, # (n, d) features
     X = np.asarray(X); n = len(X)
     if not 1 <= int(n_neighbors) < n:
         raise ValueError(f"n_neighbors={n_neighbors} should be in [1, n_samples) but n_samples={n}.")
-    check_positive(sigma, 'sigma')
+    if isinstance(sigma, str):
+        if sigma != 'auto': raise ValueError(f"sigma={sigma!r} should be a positive number or 'auto'.")
+        t = None                                                            # knn_graph: t = mean squared kNN distance
+    else: check_positive(sigma, 'sigma'); t = 2 * float(sigma) ** 2
     ei, w = knn_graph(np.ascontiguousarray(X, dtype=np.float32), int(n_neighbors), metric='l2', method=method,
-                      symmetric=True, weights='heat', t=2 * float(sigma) ** 2)   # faiss; exp(-d^2 / t), t = 2 sigma^2
+                      symmetric=True, weights='heat', t=t)   # faiss; exp(-d^2 / t)
     ei, w = np.asarray(ei.cpu()), np.asarray(w.cpu(), dtype=np.float64)
     W = sp.csr_matrix((w, (ei[0], ei[1])), shape=(n, n))
     return (sp.diags(np.asarray(W.sum(1)).ravel()) - W).tocsr()
@@ -219,18 +232,41 @@ def select_alpha(G, # (n, n) sparse Laplacian
                  verbose:bool=False,
                  **admm_kw):
     "Label-free alpha: the grid value whose recovery best restores a further hidden fraction of `D_obs`; returns (alpha, rows)."
-    holdout = check_omega(holdout, 'holdout')
-    sub = np.random.RandomState(check_random_state(random_state).randint(0, 2**31 - 2) + 1)   # a stream apart from the one that hid D_obs
-    D2, h2 = hide_labels(D_obs, holdout, sub)
-    if hidden_mask is None: observed, obs2 = D_obs > 0, D2 > 0
-    else: observed = ~np.asarray(hidden_mask, bool); obs2 = observed & ~h2
+    D2, observed, obs2 = _holdout_split(D_obs, hidden_mask, holdout, random_state)
     rows = []
     for a, R, h in alpha_path(G, D2, obs2, alphas, verbose=verbose, **admm_kw):
         rows.append(dict(alpha=a, **_support_scores(D_obs, R, observed), n_iter=len(h)))
-    c0 = max(rows[0]['canberra'], 1e-12); h0 = max(rows[0]['chebyshev'], 1e-12)
-    for r in rows: r['score'] = (r['canberra'] / c0 + r['chebyshev'] / h0) / 2
-    best = min(rows, key=lambda r: r['score'])
+    best = _score_rows(rows)
     return best['alpha'], rows
+
+def _holdout_split(D_obs, hidden_mask, holdout, random_state):
+    "Hide a further `holdout` of the observed entries (same protocol); returns (D2, observed, observed in D2)."
+    holdout = check_omega(holdout, 'holdout')
+    sub = np.random.RandomState(check_random_state(random_state).randint(0, 2**31 - 2) + 1)   # a stream apart from the one that hid D_obs
+    D2, h2 = hide_labels(D_obs, holdout, sub)
+    if hidden_mask is None: return D2, D_obs > 0, D2 > 0
+    observed = ~np.asarray(hidden_mask, bool); return D2, observed, observed & ~h2
+
+def _score_rows(rows):
+    "Score = mean of Canberra and Chebyshev, each divided by its smallest value over `rows`; returns the best row."
+    c0 = max(min(r['canberra'] for r in rows), 1e-12); h0 = max(min(r['chebyshev'] for r in rows), 1e-12)
+    for r in rows: r['score'] = (r['canberra'] / c0 + r['chebyshev'] / h0) / 2
+    return min(rows, key=lambda r: r['score'])
+
+def neighbor_grid(n_labels:int, n_samples:int) -> tuple:
+    "Candidate K for the label-free graph choice: 3, 5, m (the paper's) and 2m, those below `n_samples`."
+    return tuple(sorted({k for k in (3, 5, int(n_labels), 2 * int(n_labels)) if 1 <= k < n_samples}))
+
+def select_neighbors_alpha(graphs:dict, # {K: (n, n) sparse Laplacian}
+                           D_obs, hidden_mask=None, alphas=ALPHA_GRID, holdout:float=0.3, random_state=None,
+                           verbose:bool=False, **admm_kw):
+    "Label-free (K, alpha): one hold-out split, an alpha path per graph, scored jointly; returns (K, alpha, rows)."
+    rows = []
+    for K, G in graphs.items():
+        _, r = select_alpha(G, D_obs, hidden_mask, alphas, holdout, random_state, verbose, **admm_kw)
+        rows += [dict(n_neighbors=K, **x) for x in r]
+    best = _score_rows(rows)
+    return best['n_neighbors'], best['alpha'], rows
 
 # %% ../nbs/22_hidldl.ipynb #7860d6ca
 def check_ldl_pair(X, D, name:str='D_observed'):
@@ -251,8 +287,9 @@ class HiddenLabelRecovery(BaseEstimator):
     def __init__(self,
                  alpha='auto', # nuclear-norm weight, or 'auto' for the label-free choice on `alphas`
                  alphas=ALPHA_GRID, # grid searched when alpha='auto'
-                 n_neighbors:Optional[int]=None, # K of the kNN graph; `None`: the number of labels (the paper's choice)
-                 sigma:float=1.0, # heat-kernel width of the graph weights
+                 n_neighbors='auto', # K of the kNN graph; `None`: the number of labels m (the paper's); 'auto': label-free from `neighbor_grid` (3, 5, m, 2m)
+                 sigma='auto', # heat-kernel width of the graph weights; 'auto': 2 sigma^2 = mean squared kNN distance (the paper: 1)
+                 standardize:bool=True, # build the graph on z-scored features (`graph_features`; the paper: raw features)
                  rho:float=2.0, # initial ADMM penalty
                  max_iter:int=300, # ADMM iteration cap
                  tol:float=1e-4, # ADMM residual tolerance
@@ -263,6 +300,7 @@ class HiddenLabelRecovery(BaseEstimator):
                  verbose:bool=False,
                 ):
         self.alpha, self.alphas, self.n_neighbors, self.sigma, self.rho = alpha, alphas, n_neighbors, sigma, rho
+        self.standardize = standardize
         self.max_iter, self.tol, self.dstep, self.holdout, self.knn_method = max_iter, tol, dstep, holdout, knn_method
         self.random_state, self.verbose = random_state, verbose
 
@@ -270,24 +308,33 @@ class HiddenLabelRecovery(BaseEstimator):
             D_observed, # (n, m) observed rows (hidden labels are 0, visible ones renormalised)
             hidden_mask=None, # optional (n, m) bool true hidden mask: the mask-aware variant of the reference code
            ):
-        "Fit on the observed matrix; sets `recovered_`, `alpha_`, `history_`, `n_iter_` (and `alpha_scores_` for 'auto')."
+        "Fit on the observed matrix; sets `recovered_`, `alpha_`, `n_neighbors_`, `history_`, `n_iter_` (and `alpha_scores_` when anything is 'auto')."
         X, D = check_ldl_pair(X, D_observed)
         n, m = D.shape
-        K = m if self.n_neighbors is None else int(self.n_neighbors)
-        if not 1 <= K < n: raise ValueError(f"n_neighbors={K} should be in [1, n_samples) but n_samples={n}.")
+        if isinstance(self.n_neighbors, str):
+            if self.n_neighbors != 'auto': raise ValueError(f"n_neighbors={self.n_neighbors!r} should be an int, None or 'auto'.")
+            Ks = neighbor_grid(m, n)
+            if not Ks: raise ValueError(f"n_neighbors='auto' draws K from (3, 5, m, 2m) below n_samples, but n_samples={n} and m={m}.")
+        else:
+            Ks = (m if self.n_neighbors is None else int(self.n_neighbors),)
+            if not 1 <= Ks[0] < n: raise ValueError(f"n_neighbors={Ks[0]} should be in [1, n_samples) but n_samples={n}.")
+        if isinstance(self.alpha, str) and self.alpha != 'auto':
+            raise ValueError(f"alpha={self.alpha!r} should be a non-negative number or 'auto'.")
         if hidden_mask is not None:
             hidden_mask = np.asarray(hidden_mask, bool)
             if hidden_mask.shape != D.shape: raise ValueError(f"hidden_mask has shape {hidden_mask.shape} but D_observed has shape {D.shape}.")
             if (D[hidden_mask] > 0).any(): raise ValueError("hidden_mask marks entries that are non-zero in D_observed; hidden entries should be 0.")
         kw = dict(rho=self.rho, max_iter=self.max_iter, tol=self.tol, dstep=self.dstep)
         t0 = time.perf_counter()
-        self.graph_ = G = knn_laplacian(X, K, self.sigma, self.knn_method)
+        Xg = graph_features(X, self.standardize)
+        graphs = {K: knn_laplacian(Xg, K, self.sigma, self.knn_method) for K in Ks}
         self.graph_seconds_ = time.perf_counter() - t0
-        if isinstance(self.alpha, str):
-            if self.alpha != 'auto': raise ValueError(f"alpha={self.alpha!r} should be a non-negative number or 'auto'.")
-            self.alpha_, self.alpha_scores_ = select_alpha(G, D, hidden_mask, self.alphas, self.holdout,
-                                                           self.random_state, self.verbose, **kw)
-        else: self.alpha_ = check_positive(float(self.alpha), 'alpha', strict=False)
+        alphas = self.alphas if self.alpha == 'auto' else (check_positive(float(self.alpha), 'alpha', strict=False),)
+        if len(Ks) > 1 or len(alphas) > 1:
+            self.n_neighbors_, self.alpha_, self.alpha_scores_ = select_neighbors_alpha(
+                graphs, D, hidden_mask, alphas, self.holdout, self.random_state, self.verbose, **kw)
+        else: self.n_neighbors_, self.alpha_ = Ks[0], alphas[0]
+        self.graph_ = G = graphs[self.n_neighbors_]
         observed = D > 0 if hidden_mask is None else ~hidden_mask
         self.recovered_, self.history_, _ = hidldl_admm(G, D, observed, self.alpha_, **kw)
         self.n_iter_ = len(self.history_)
@@ -335,6 +382,17 @@ def knn_recovery(X, # (n, d) features
     F = meanfill_recovery(D_obs)
     for _ in range(int(n_iter)): F = _proportional_fill(D_obs, A @ F)
     return F
+
+def select_knn_neighbors(X, # (n, d) features
+                         D_obs, # (n, m) observed rows
+                         ks=(3, 5, 10, 20), # candidate neighbour counts
+                         holdout:float=0.3, # fraction of the observed entries hidden again
+                         random_state=None,
+                        ) -> int:
+    "Label-free K for `knn_recovery`: the same hold-out as `select_alpha`, scored the same way."
+    D2, observed, _ = _holdout_split(D_obs, None, holdout, random_state)
+    rows = [dict(K=k, **_support_scores(D_obs, knn_recovery(X, D2, k), observed)) for k in ks if 1 <= k < len(D_obs)]
+    return int(_score_rows(rows)['K'])
 
 def incomldl_recovery(D_obs, # (n, m) observed rows
                       lam:float=1.0, # trace-norm weight
@@ -392,24 +450,32 @@ def _prefixed(prefix, sc): return {f'{prefix}{k}': float(sc[k]) for k in LDL_KEY
 def recovery_run(X, # (n, d) features
                  D, # (n, m) true distributions (used only to score and, for the oracles, to pick alpha)
                  omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout:float=0.3,
-                 max_iter:int=300, tol:float=1e-4, baselines:bool=True, verbose:bool=False):
-    "One HidLDL recovery experiment: hide, recover along the alpha path, choose alpha label-free and by oracle, score baselines."
+                 max_iter:int=300, tol:float=1e-4, baselines:bool=True, verbose:bool=False,
+                 standardize:bool=True, # graph features z-scored (HidLDL's graph and the kNN baseline alike)
+                 sigma='auto', # heat-kernel width of HidLDL's graph
+                ):
+    "One HidLDL recovery experiment: hide, choose (K, alpha) label-free, recover; the paper's K = m with the oracle alpha; baselines."
     X, D = check_ldl_pair(X, D, 'D')
     D_obs, hid = hide_labels(D, omega, seed)
     m = D.shape[1]; kw = dict(max_iter=max_iter, tol=tol)
     t = {}; t0 = time.perf_counter()
-    G = knn_laplacian(X, m); t['graph'] = time.perf_counter() - t0
+    Xg = graph_features(X, standardize)
+    graphs = {K: knn_laplacian(Xg, K, sigma) for K in neighbor_grid(m, len(X))}; t['graph'] = time.perf_counter() - t0
+    G = graphs[m]                                                                     # the paper's K = m
     t0 = time.perf_counter()
-    a_free, rows = select_alpha(G, D_obs, None, alphas, holdout, seed, verbose, **kw); t['select_alpha'] = time.perf_counter() - t0
+    k_free, a_free, rows = select_neighbors_alpha(graphs, D_obs, None, alphas, holdout, seed, verbose, **kw)
+    t['select'] = time.perf_counter() - t0
     t0 = time.perf_counter()
     path = alpha_path(G, D_obs, D_obs > 0, alphas, verbose, **kw); t['path'] = time.perf_counter() - t0
     t['fit_one_alpha'] = t['path'] / len(path)
     scores = [ldl_scores(D, R) for _, R, _ in path]
-    i_free = [a for a, _, _ in path].index(a_free); i_or = int(np.argmin([s['canberra'] for s in scores]))
-    met = _prefixed('', scores[i_free]); met.update(_prefixed('oracle_', scores[i_or]))
-    extra = dict(alpha=a_free, oracle_alpha=path[i_or][0], n_iter=len(path[i_free][2]),
+    i_or = int(np.argmin([s['canberra'] for s in scores]))
+    if k_free == m: R_free, h_free = [(R, h) for a, R, h in path if a == a_free][0]
+    else: R_free, h_free, _ = hidldl_admm(graphs[k_free], D_obs, D_obs > 0, a_free, track_objective=False, **kw)
+    met = _prefixed('', ldl_scores(D, R_free)); met.update(_prefixed('oracle_', scores[i_or]))
+    extra = dict(alpha=a_free, n_neighbors=k_free, oracle_alpha=path[i_or][0], n_iter=len(h_free),
                  path=[dict(alpha=a, canberra=s['canberra'], chebyshev=s['chebyshev']) for (a, _, _), s in zip(path, scores)],
-                 validation=[dict(alpha=r['alpha'], score=r['score']) for r in rows])
+                 validation=[dict(n_neighbors=r['n_neighbors'], alpha=r['alpha'], score=r['score']) for r in rows])
     if ((D_obs == 0) & ~hid).any():                      # visible true zeros: the mask-aware problem differs
         t0 = time.perf_counter()
         sm = [ldl_scores(D, R) for _, R, _ in alpha_path(G, D_obs, ~hid, alphas, verbose, **kw)]
@@ -417,10 +483,11 @@ def recovery_run(X, # (n, d) features
     else: sm = scores
     i_m = int(np.argmin([s['canberra'] for s in sm]))
     met.update(_prefixed('oracle_mask_', sm[i_m])); extra['oracle_mask_alpha'] = alphas[i_m] if len(alphas) == len(sm) else None
-    recovered = dict(ours=path[i_free][1], oracle=path[i_or][1])
+    recovered = dict(ours=R_free, oracle=path[i_or][1])
     if baselines:
+        k_knn = select_knn_neighbors(Xg, D_obs, sorted({10, *neighbor_grid(m, len(X))}), holdout, seed); extra['knn_neighbors'] = k_knn
         for name, fn in [('observed', lambda: D_obs), ('meanfill', lambda: meanfill_recovery(D_obs)),
-                         ('knn', lambda: knn_recovery(X, D_obs)), ('incomldl', lambda: incomldl_recovery(D_obs))]:
+                         ('knn', lambda: knn_recovery(Xg, D_obs, k_knn)), ('incomldl', lambda: incomldl_recovery(D_obs))]:
             t0 = time.perf_counter(); R = fn(); t[name] = time.perf_counter() - t0
             met.update(_prefixed(f'{name}_', ldl_scores(D, R))); recovered[name] = R
     return dict(metrics=met, timings=t, extra=extra, recovered=recovered, D_obs=D_obs, hidden=hid)
@@ -441,25 +508,28 @@ def predictive_run(X, D, omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout
 @register_bench('hidldl', datasets=HIDLDL_DATASETS,
                 description='HidLDL recovery of hidden labels (label-free and oracle alpha, mask-aware) vs mean-fill, kNN, IncomLDL')
 def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coarse', holdout='0.3', predict='0',
-                 max_iter='300', tol='1e-4', **options):
+                 max_iter='300', tol='1e-4', standardize='1', sigma='auto', **options):
     "Benchmark entry point for `clusterkit bench hidldl`."
     from clusterkit.data import load_ldl
     omega = check_omega(float(omega)); holdout = float(holdout)
     if grid not in ('full', 'coarse'): raise ValueError(f"grid={grid!r} should be 'full' or 'coarse'.")
     alphas = ALPHA_GRID if grid == 'full' else ALPHA_GRID[::2]
     X, D = load_ldl(dataset)
-    r = recovery_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol))
+    standardize = str(standardize) not in ('0', 'False', 'false', '')
+    sigma = sigma if sigma == 'auto' else float(sigma)
+    r = recovery_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize, sigma=sigma)
     if str(predict) not in ('0', 'False', 'false', ''):
         t0 = time.perf_counter()
         r['metrics'].update(predictive_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol)))
         r['timings']['predict'] = time.perf_counter() - t0
-    protocol = dict(omega=omega, alpha_grid=[float(a) for a in alphas], holdout=holdout, n_neighbors=int(D.shape[1]),
-                    sigma=1.0, rho0=2.0, adaptive_rho=True, max_iter=int(max_iter), tol=float(tol),
+    protocol = dict(omega=omega, alpha_grid=[float(a) for a in alphas], holdout=holdout,
+                    n_neighbors=f'label-free from {list(neighbor_grid(D.shape[1], len(X)))} (oracle_: the paper\'s K = m = {D.shape[1]})',
+                    sigma=sigma, standardize=standardize, rho0=2.0, adaptive_rho=True, max_iter=int(max_iter), tol=float(tol),
                     learner='unaware of the hidden mask (oracle_mask_: mask given)',
-                    alpha_choice='plain keys: label-free hold-out; oracle_: min Canberra vs truth on the same path',
-                    incomldl_lambda=1.0, knn_neighbors=10, meanfill_iters=20)
+                    alpha_choice='plain keys: label-free hold-out over (K, alpha); oracle_: min Canberra vs truth on the K = m path',
+                    incomldl_lambda=1.0, knn_neighbors='label-free hold-out over {10} + the K grid', meanfill_iters=20)
     return dict(metrics=r['metrics'], protocol=protocol, timings=r['timings'],
-                extra=dict(alpha=r['extra']['alpha'], oracle_alpha=r['extra']['oracle_alpha']))
+                extra={k: r['extra'][k] for k in ('alpha', 'n_neighbors', 'oracle_alpha', 'knn_neighbors')})
 
 @register_demo('HidLDL')
 def demo_hidldl():

@@ -54,8 +54,9 @@ def test_permuting_instances_permutes_recovery():
     X, D = toy(3)
     Do, _ = hide_labels(D, .5, 1)
     perm = np.random.RandomState(0).permutation(len(X))
-    R = HiddenLabelRecovery(alpha=1., tol=1e-8, max_iter=3000).fit(X, Do).recovered_
-    Rp = HiddenLabelRecovery(alpha=1., tol=1e-8, max_iter=3000).fit(X[perm], Do[perm]).recovered_
+    # fixed K: the label-free K (n_neighbors='auto') draws a random hold-out over rows, which a permutation changes
+    R = HiddenLabelRecovery(alpha=1., n_neighbors=None, tol=1e-8, max_iter=3000).fit(X, Do).recovered_
+    Rp = HiddenLabelRecovery(alpha=1., n_neighbors=None, tol=1e-8, max_iter=3000).fit(X[perm], Do[perm]).recovered_
     assert np.abs(Rp - R[perm]).max() < 1e-5
 
 def test_mask_aware_pins_visible_zeros():
