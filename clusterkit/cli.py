@@ -10,8 +10,8 @@ import numpy as np
 from .core import BENCHES, DEMOS, PeakRSS, seed_everything, get_device, progress
 
 # %% auto #0
-__all__ = ['METHOD_MODULES', 'load_registry', 'UnknownName', 'run_bench', 'format_table', 'format_summary', 'run_demo',
-           'list_datasets_table', 'main']
+__all__ = ['METHOD_MODULES', 'load_registry', 'UnknownName', 'run_bench', 'merge_records', 'format_table', 'format_summary',
+           'run_demo', 'list_datasets_table', 'main']
 
 # %% ../nbs/09_cli.ipynb #72f6ef84
 METHOD_MODULES = ['clusterkit.metrics', 'clusterkit.agc', 'clusterkit.scgc', 'clusterkit.hsi', 'clusterkit.hidldl',
@@ -49,11 +49,12 @@ def _jsonable(o):
 
 def run_bench(method:str, # registered method name, e.g. 'kmeans', 'pamc'
               dataset:str, # dataset name the method accepts
-              seeds:int=3, # number of runs, with seeds 0..seeds-1
+              seeds:int=3, # number of runs, with seeds first_seed..first_seed+seeds-1
               device:str='cpu', # 'cpu', 'cuda' or 'auto'
               json_path=None, # where to write the JSON record (optional)
               options:dict=None, # extra method options (strings from `-o KEY=VALUE`)
               verbose:bool=True, # progress bar and table
+              first_seed:int=0, # first seed (split a long bench over processes, then `merge_records`)
              ) -> dict:
     "Run a registered benchmark over seeds, aggregate mean ± std, print a table and optionally write JSON."
     benches = load_registry()
@@ -63,9 +64,11 @@ def run_bench(method:str, # registered method name, e.g. 'kmeans', 'pamc'
     if dataset not in spec.datasets:
         raise UnknownName(f"unknown dataset {dataset!r} for method {method!r}; valid datasets: {', '.join(spec.datasets)}.")
     if int(seeds) < 1: raise ValueError(f"seeds={seeds} should be >= 1.")
+    if int(first_seed) < 0: raise ValueError(f"first_seed={first_seed} should be >= 0.")
+    seed_list = list(range(int(first_seed), int(first_seed) + int(seeds)))
     dev = str(get_device(device)); options = dict(options or {})
     runs, protocol = [], {}
-    for seed in progress(range(int(seeds)), desc=f'{method} on {dataset}', verbose=verbose, leave=True):
+    for seed in progress(seed_list, desc=f'{method} on {dataset}', verbose=verbose, leave=True):
         seed_everything(seed)
         with PeakRSS() as m: r = spec.fn(dataset, seed, device=dev, **options)
         protocol = r.get('protocol', {})
@@ -74,7 +77,7 @@ def run_bench(method:str, # registered method name, e.g. 'kmeans', 'pamc'
             if extra in r: run[extra] = r[extra]
         runs.append(run)
     res = dict(method=method, dataset=dataset,
-               protocol=dict(protocol, seeds=list(range(int(seeds))), device=dev, options=options),
+               protocol=dict(protocol, seeds=seed_list, device=dev, options=options),
                runs=runs, summary=_summary(runs))
     res = _jsonable(res)
     if verbose: print(format_summary(res))
@@ -83,6 +86,21 @@ def run_bench(method:str, # registered method name, e.g. 'kmeans', 'pamc'
         Path(json_path).write_text(json.dumps(res, indent=1))
         if verbose: print(f"wrote {json_path}")
     return res
+
+def merge_records(records:list, # bench records (dicts or JSON paths) of one method, dataset and option set
+                 ) -> dict:
+    "Concatenate the runs of several bench records (for example seeds 0-4 and 5-9 run in two processes) and recompute the summary."
+    recs = [json.loads(Path(r).read_text()) if isinstance(r, (str, Path)) else r for r in records]
+    if not recs: raise ValueError("records is empty; give at least one bench record.")
+    key = lambda r: (r['method'], r['dataset'], json.dumps(r['protocol'].get('options', {}), sort_keys=True))
+    for r in recs[1:]:
+        if key(r) != key(recs[0]):
+            raise ValueError(f"records differ: {key(recs[0])} and {key(r)}; merge only runs of one method, dataset and option set.")
+    runs = sorted((run for r in recs for run in r['runs']), key=lambda run: run['seed'])
+    seeds = [run['seed'] for run in runs]
+    if len(set(seeds)) != len(seeds): raise ValueError(f"records repeat seeds: {sorted(seeds)}.")
+    res = dict(recs[0], protocol=dict(recs[0]['protocol'], seeds=seeds), runs=runs, summary=_summary(runs))
+    return _jsonable(res)
 
 # %% ../nbs/09_cli.ipynb #65ca2fcc
 def _fmt(v, digits=4):
@@ -173,10 +191,13 @@ def main(argv=None) -> int:
     d.add_argument('--out', default='clusterkit_demo.png', help='figure path')
     d.add_argument('--only', nargs='*', default=None, help='run only these demos')
     sub.add_parser('datasets', help='list the datasets, where they are read from and whether they are available')
+    mg = sub.add_parser('merge', help='merge bench records of one method, dataset and option set (seed ranges run apart)')
+    mg.add_argument('out', help='merged JSON record to write'); mg.add_argument('records', nargs='+', help='JSON records to merge')
     b = sub.add_parser('bench', help='benchmark a method over seeds; prints a table and writes JSON')
     b.add_argument('method', nargs='?', help='method name (omit with --list)')
     b.add_argument('--dataset', help='dataset name')
-    b.add_argument('--seeds', type=int, default=3, help='number of seeds (0..N-1)')
+    b.add_argument('--seeds', type=int, default=3, help='number of seeds (F..F+N-1, F from --first-seed)')
+    b.add_argument('--first-seed', type=int, default=0, help='first seed F (default 0)')
     b.add_argument('--device', default='cpu', help="'cpu', 'cuda' or 'auto'")
     b.add_argument('--json', default=None, help='write the JSON record here')
     b.add_argument('--omega', default=None, help='fraction of hidden labels (hidldl)')
@@ -189,6 +210,9 @@ def main(argv=None) -> int:
     try:
         if a.cmd == 'demo': run_demo(a.out, a.only); return 0
         if a.cmd == 'datasets': print(list_datasets_table()); return 0
+        if a.cmd == 'merge':
+            res = merge_records(a.records); Path(a.out).write_text(json.dumps(res, indent=1))
+            print(format_summary(res)); print(f"wrote {a.out}"); return 0
         benches = load_registry()
         if a.list or a.method is None:
             print(format_table([dict(method=k, datasets=', '.join(s.datasets), description=s.description)
@@ -201,7 +225,7 @@ def main(argv=None) -> int:
         opts = _parse_options(a.option)
         for k in ('omega', 'epochs'):
             if getattr(a, k) is not None: opts[k] = getattr(a, k)
-        run_bench(a.method, a.dataset, a.seeds, a.device, a.json, opts, verbose=not a.quiet)
+        run_bench(a.method, a.dataset, a.seeds, a.device, a.json, opts, verbose=not a.quiet, first_seed=a.first_seed)
         return 0
     except UnknownName as e:
         print(f'clusterkit: error: {e}', file=sys.stderr); return 2
