@@ -164,7 +164,7 @@ def hidldl_admm(G, # (n, n) sparse graph Laplacian
                 observed, # (n, m) bool: positions held proportional to `D_obs` (the rest may be hidden)
                 alpha:float, # nuclear-norm weight
                 rho:float=2.0, # initial ADMM penalty (the paper's value)
-                max_iter:int=300, # iteration cap
+                max_iter:int=2000, # iteration cap
                 tol:float=1e-4, # stop when primal and dual residuals (max entry) fall below `tol`
                 dstep:str='exact', # 'exact' (CG on the SPD system) or 'sgd' (the reference's one gradient step)
                 adaptive_rho:bool=True, # residual balancing of rho every 5 iterations
@@ -291,7 +291,7 @@ class HiddenLabelRecovery(BaseEstimator):
                  sigma='auto', # heat-kernel width of the graph weights; 'auto': 2 sigma^2 = mean squared kNN distance (the paper: 1)
                  standardize:bool=True, # build the graph on z-scored features (`graph_features`; the paper: raw features)
                  rho:float=2.0, # initial ADMM penalty
-                 max_iter:int=300, # ADMM iteration cap
+                 max_iter:int=2000, # ADMM iteration cap
                  tol:float=1e-4, # ADMM residual tolerance
                  dstep:str='exact', # 'exact' D-step (CG) or the reference's 'sgd' step
                  holdout:float=0.3, # fraction hidden again for the label-free alpha choice
@@ -450,7 +450,7 @@ def _prefixed(prefix, sc): return {f'{prefix}{k}': float(sc[k]) for k in LDL_KEY
 def recovery_run(X, # (n, d) features
                  D, # (n, m) true distributions (used only to score and, for the oracles, to pick alpha)
                  omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout:float=0.3,
-                 max_iter:int=300, tol:float=1e-4, baselines:bool=True, verbose:bool=False,
+                 max_iter:int=2000, tol:float=1e-4, baselines:bool=True, verbose:bool=False,
                  standardize:bool=True, # graph features z-scored (HidLDL's graph and the kNN baseline alike)
                  sigma='auto', # heat-kernel width of HidLDL's graph
                 ):
@@ -492,7 +492,7 @@ def recovery_run(X, # (n, d) features
             met.update(_prefixed(f'{name}_', ldl_scores(D, R))); recovered[name] = R
     return dict(metrics=met, timings=t, extra=extra, recovered=recovered, D_obs=D_obs, hidden=hid)
 
-def predictive_run(X, D, omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout:float=0.3, max_iter:int=300, tol:float=1e-4):
+def predictive_run(X, D, omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout:float=0.3, max_iter:int=2000, tol:float=1e-4):
     "80/20 split; hide labels of the training rows, recover them, train `MaxEntLDL`, score on the true test rows."
     X, D = check_ldl_pair(X, D, 'D')
     rng = np.random.RandomState(seed); idx = rng.permutation(len(X)); ntr = int(round(.8 * len(X)))
@@ -508,7 +508,7 @@ def predictive_run(X, D, omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout
 @register_bench('hidldl', datasets=HIDLDL_DATASETS,
                 description='HidLDL recovery of hidden labels (label-free and oracle alpha, mask-aware) vs mean-fill, kNN, IncomLDL')
 def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coarse', holdout='0.3', predict='0',
-                 max_iter='300', tol='1e-4', standardize='1', sigma='auto', **options):
+                 max_iter='2000', tol='1e-4', standardize='1', sigma='auto', **options):
     "Benchmark entry point for `clusterkit bench hidldl`."
     from clusterkit.data import load_ldl
     omega = check_omega(float(omega)); holdout = float(holdout)
