@@ -453,6 +453,7 @@ def recovery_run(X, # (n, d) features
                  max_iter:int=2000, tol:float=1e-4, baselines:bool=True, verbose:bool=False,
                  standardize:bool=True, # graph features z-scored (HidLDL's graph and the kNN baseline alike)
                  sigma='auto', # heat-kernel width of HidLDL's graph
+                 neighbors:str='auto', # 'auto': K label-free from `neighbor_grid`; 'm': the paper's K = m only
                 ):
     "One HidLDL recovery experiment: hide, choose (K, alpha) label-free, recover; the paper's K = m with the oracle alpha; baselines."
     X, D = check_ldl_pair(X, D, 'D')
@@ -460,7 +461,9 @@ def recovery_run(X, # (n, d) features
     m = D.shape[1]; kw = dict(max_iter=max_iter, tol=tol)
     t = {}; t0 = time.perf_counter()
     Xg = graph_features(X, standardize)
-    graphs = {K: knn_laplacian(Xg, K, sigma) for K in neighbor_grid(m, len(X))}; t['graph'] = time.perf_counter() - t0
+    if neighbors not in ('auto', 'm'): raise ValueError(f"neighbors={neighbors!r} should be 'auto' or 'm'.")
+    Ks = neighbor_grid(m, len(X)) if neighbors == 'auto' else (m,)
+    graphs = {K: knn_laplacian(Xg, K, sigma) for K in Ks}; t['graph'] = time.perf_counter() - t0
     G = graphs[m]                                                                     # the paper's K = m
     t0 = time.perf_counter()
     k_free, a_free, rows = select_neighbors_alpha(graphs, D_obs, None, alphas, holdout, seed, verbose, **kw)
@@ -508,7 +511,7 @@ def predictive_run(X, D, omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout
 @register_bench('hidldl', datasets=HIDLDL_DATASETS,
                 description='HidLDL recovery of hidden labels (label-free and oracle alpha, mask-aware) vs mean-fill, kNN, IncomLDL')
 def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coarse', holdout='0.3', predict='0',
-                 max_iter='2000', tol='1e-4', standardize='1', sigma='auto', **options):
+                 max_iter='2000', tol='1e-4', standardize='1', sigma='auto', neighbors='auto', **options):
     "Benchmark entry point for `clusterkit bench hidldl`."
     from clusterkit.data import load_ldl
     omega = check_omega(float(omega)); holdout = float(holdout)
@@ -517,13 +520,14 @@ def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coa
     X, D = load_ldl(dataset)
     standardize = str(standardize) not in ('0', 'False', 'false', '')
     sigma = sigma if sigma == 'auto' else float(sigma)
-    r = recovery_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize, sigma=sigma)
+    r = recovery_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize, sigma=sigma, neighbors=neighbors)
     if str(predict) not in ('0', 'False', 'false', ''):
         t0 = time.perf_counter()
         r['metrics'].update(predictive_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol)))
         r['timings']['predict'] = time.perf_counter() - t0
     protocol = dict(omega=omega, alpha_grid=[float(a) for a in alphas], holdout=holdout,
-                    n_neighbors=f'label-free from {list(neighbor_grid(D.shape[1], len(X)))} (oracle_: the paper\'s K = m = {D.shape[1]})',
+                    n_neighbors=(f'label-free from {list(neighbor_grid(D.shape[1], len(X)))}' if neighbors == 'auto' else 'K = m')
+                                + f' (oracle_: the paper\'s K = m = {D.shape[1]})',
                     sigma=sigma, standardize=standardize, rho0=2.0, adaptive_rho=True, max_iter=int(max_iter), tol=float(tol),
                     learner='unaware of the hidden mask (oracle_mask_: mask given)',
                     alpha_choice='plain keys: label-free hold-out over (K, alpha); oracle_: min Canberra vs truth on the K = m path',
