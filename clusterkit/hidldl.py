@@ -537,7 +537,7 @@ def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coa
 
 @register_demo('HidLDL')
 def demo_hidldl():
-    "HidLDL (label-free alpha) and the column-mean fill on a generated low-rank label-distribution set, omega=0.5."
+    "HidLDL (K and alpha chosen without labels) and the column-mean fill on a generated low-rank label-distribution set, omega=0.5."
     from clusterkit.synthetic import make_lowrank_ldl
     X, D = make_lowrank_ldl(1000, 8, rank=3, n_features=20, random_state=0)
     D_obs, _ = hide_labels(D, 0.5, 0)
