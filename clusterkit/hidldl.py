@@ -495,13 +495,14 @@ def recovery_run(X, # (n, d) features
             met.update(_prefixed(f'{name}_', ldl_scores(D, R))); recovered[name] = R
     return dict(metrics=met, timings=t, extra=extra, recovered=recovered, D_obs=D_obs, hidden=hid)
 
-def predictive_run(X, D, omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout:float=0.3, max_iter:int=2000, tol:float=1e-4):
+def predictive_run(X, D, omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout:float=0.3, max_iter:int=2000, tol:float=1e-4,
+                   **est_kw): # further `HiddenLabelRecovery` parameters (graph: `standardize`, `sigma`, `n_neighbors`)
     "80/20 split; hide labels of the training rows, recover them, train `MaxEntLDL`, score on the true test rows."
     X, D = check_ldl_pair(X, D, 'D')
     rng = np.random.RandomState(seed); idx = rng.permutation(len(X)); ntr = int(round(.8 * len(X)))
     tr, te = idx[:ntr], idx[ntr:]
     D_obs, _ = hide_labels(D[tr], omega, seed)
-    est = HiddenLabelRecovery(alphas=alphas, holdout=holdout, max_iter=max_iter, tol=tol, random_state=seed).fit(X[tr], D_obs)
+    est = HiddenLabelRecovery(alphas=alphas, holdout=holdout, max_iter=max_iter, tol=tol, random_state=seed, **est_kw).fit(X[tr], D_obs)
     met = {}
     for name, Dtr in [('predict_', est.recovered_), ('predict_meanfill_', meanfill_recovery(D_obs)),
                       ('predict_observed_', D_obs), ('predict_full_', D[tr])]:
@@ -518,12 +519,14 @@ def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coa
     if grid not in ('full', 'coarse'): raise ValueError(f"grid={grid!r} should be 'full' or 'coarse'.")
     alphas = ALPHA_GRID if grid == 'full' else ALPHA_GRID[::2]
     X, D = load_ldl(dataset)
-    standardize = str(standardize) not in ('0', 'False', 'false', '')
+    on = lambda v: str(v) not in ('0', 'False', 'false', '')          # `-o key=0` / `=false` switch a flag off
+    standardize = on(standardize)
     sigma = sigma if sigma == 'auto' else float(sigma)
     r = recovery_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize, sigma=sigma, neighbors=neighbors)
-    if str(predict) not in ('0', 'False', 'false', ''):
+    if on(predict):
         t0 = time.perf_counter()
-        r['metrics'].update(predictive_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol)))
+        r['metrics'].update(predictive_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize,
+                                           sigma=sigma, n_neighbors='auto' if neighbors == 'auto' else None))
         r['timings']['predict'] = time.perf_counter() - t0
     protocol = dict(omega=omega, alpha_grid=[float(a) for a in alphas], holdout=holdout,
                     n_neighbors=(f'label-free from {list(neighbor_grid(D.shape[1], len(X)))}' if neighbors == 'auto' else 'K = m')
