@@ -18,9 +18,9 @@ from .core import (check_distributions, check_finite, check_positive, check_same
 from .metrics import ldl_scores
 
 # %% auto #0
-__all__ = ['ALPHA_GRID', 'HIDLDL_DATASETS', 'LDL_KEYS', 'check_omega', 'hide_labels', 'project_weighted_simplex',
+__all__ = ['ALPHA_GRID', 'ITER_BUDGETS', 'HIDLDL_DATASETS', 'LDL_KEYS', 'check_omega', 'hide_labels', 'project_weighted_simplex',
            'project_simplex', 'project_proportional', 'graph_features', 'knn_laplacian', 'svt', 'nuclear_norm',
-           'cg_solve', 'hidldl_objective', 'hidldl_admm', 'alpha_path', 'select_alpha', 'neighbor_grid',
+           'cg_solve', 'hidldl_objective', 'hidldl_admm', 'alpha_path', 'budget_path', 'select_alpha', 'neighbor_grid',
            'select_neighbors_alpha', 'check_ldl_pair', 'HiddenLabelRecovery', 'meanfill_recovery', 'knn_recovery',
            'select_knn_neighbors', 'incomldl_recovery', 'MaxEntLDL', 'recovery_run', 'predictive_run', 'bench_hidldl',
            'demo_hidldl']
@@ -169,7 +169,7 @@ def hidldl_admm(G, # (n, n) sparse graph Laplacian
                 dstep:str='exact', # 'exact' (CG on the SPD system) or 'sgd' (the reference's one gradient step)
                 adaptive_rho:bool=True, # residual balancing of rho every 5 iterations
                 lr:float=0.01, # step size of `dstep='sgd'`
-                state:dict=None, # warm start: the dict returned by a previous call
+                state:dict=None, # warm start: the dict returned by a previous call (same alpha: the run continues exactly)
                 track_objective:bool=True, # record the objective at every iteration (one small SVD)
                ):
     "ADMM for HidLDL; returns (recovered rows B, history list, state dict for warm starts)."
@@ -179,9 +179,11 @@ def hidldl_admm(G, # (n, n) sparse graph Laplacian
         D = np.asarray(D_obs, float).copy()
         state = dict(D=D, A=D.copy(), B=D.copy(), L1=np.zeros_like(D), L2=np.zeros_like(D), rho=float(rho))
     D, A, B, L1, L2, rho = (state[k] for k in ('D', 'A', 'B', 'L1', 'L2', 'rho'))
+    same = state.get('alpha') == alpha                     # continuing the same run: keep its CG tolerance and iteration count
+    it0, cg_tol = (state.get('iters', 0), state.get('cg_tol', 1e-4)) if same else (0, 1e-4)
     L1, L2 = L1.copy(), L2.copy()
-    gd = G.diagonal(); hist = []; cg_tol = 1e-4
-    for it in range(int(max_iter)):
+    gd = G.diagonal(); hist = []
+    for it in range(it0, it0 + int(max_iter)):
         rhs = rho * (A + B) - L1 - L2
         if dstep == 'exact':
             r = rho     # inexact D-step: CG to a relative residual tied to the ADMM residuals (warm-started)
@@ -204,7 +206,7 @@ def hidldl_admm(G, # (n, n) sparse graph Laplacian
         if adaptive_rho and it % 5 == 4:
             if primal > 10 * dual: rho *= 2
             elif dual > 10 * primal: rho /= 2
-    return B, hist, dict(D=D, A=A, B=B, L1=L1, L2=L2, rho=rho)
+    return B, hist, dict(D=D, A=A, B=B, L1=L1, L2=L2, rho=rho, alpha=alpha, iters=it0 + len(hist), cg_tol=cg_tol)
 
 # %% ../nbs/22_hidldl.ipynb #6fabb814
 ALPHA_GRID = tuple(2.0 ** np.arange(-10, 11))
@@ -223,6 +225,26 @@ def alpha_path(G, D_obs, observed, alphas=ALPHA_GRID, verbose=False, **admm_kw):
         out.append((a, R, h))
     return out
 
+ITER_BUDGETS = (25, 50, 100, 200, 400)
+
+def budget_path(G, D_obs, observed, alpha:float, budgets=ITER_BUDGETS, **admm_kw):
+    "ADMM at one alpha started from the observed matrix and stopped after each of `budgets` iterations; returns [(budget, B)]."
+    admm_kw = {k: v for k, v in admm_kw.items() if k != 'max_iter'}
+    out, state, done = [], None, 0
+    for T in sorted(int(t) for t in budgets):
+        R, h, state = hidldl_admm(G, D_obs, observed, alpha, state=state, max_iter=T - done, track_objective=False, **admm_kw)
+        done = T; out.append((T, R))
+    return out
+
+def _validation_rows(G, D_obs, D2, observed, obs2, alphas, budgets, verbose, converged=True, **admm_kw):
+    "Hold-out scores for the converged alpha path (budget None) and, per alpha, for ADMM stopped at each budget."
+    rows = [dict(alpha=a, budget=None, **_support_scores(D_obs, R, observed), n_iter=len(h))
+            for a, R, h in (alpha_path(G, D2, obs2, alphas, verbose=verbose, **admm_kw) if converged else ())]
+    for a in (sorted(alphas) if budgets else ()):
+        rows += [dict(alpha=a, budget=T, **_support_scores(D_obs, R, observed), n_iter=T)
+                 for T, R in budget_path(G, D2, obs2, a, budgets, **admm_kw)]
+    return rows
+
 def select_alpha(G, # (n, n) sparse Laplacian
                  D_obs, # (n, m) observed rows
                  hidden_mask=None, # (n, m) bool true hidden mask (mask-aware variant); `None`: unaware
@@ -231,18 +253,16 @@ def select_alpha(G, # (n, n) sparse Laplacian
                  random_state=None,
                  verbose:bool=False,
                  **admm_kw):
-    "Label-free alpha: the grid value whose recovery best restores a further hidden fraction of `D_obs`; returns (alpha, rows)."
+    "Label-free alpha: the grid value whose (converged) recovery best restores a further hidden fraction of `D_obs`; returns (alpha, rows)."
     D2, observed, obs2 = _holdout_split(D_obs, hidden_mask, holdout, random_state)
-    rows = []
-    for a, R, h in alpha_path(G, D2, obs2, alphas, verbose=verbose, **admm_kw):
-        rows.append(dict(alpha=a, **_support_scores(D_obs, R, observed), n_iter=len(h)))
+    rows = _validation_rows(G, D_obs, D2, observed, obs2, alphas, (), verbose, **admm_kw)
     best = _score_rows(rows)
     return best['alpha'], rows
 
-def _holdout_split(D_obs, hidden_mask, holdout, random_state):
-    "Hide a further `holdout` of the observed entries (same protocol); returns (D2, observed, observed in D2)."
+def _holdout_split(D_obs, hidden_mask, holdout, random_state, split:int=0):
+    "Hide a further `holdout` of the observed entries (same protocol); returns (D2, observed, observed in D2). `split` numbers repeated splits."
     holdout = check_omega(holdout, 'holdout')
-    sub = np.random.RandomState(check_random_state(random_state).randint(0, 2**31 - 2) + 1)   # a stream apart from the one that hid D_obs
+    sub = np.random.RandomState((check_random_state(random_state).randint(0, 2**31 - 2) + 1 + 7919 * split) % (2**31 - 1))   # apart from the stream that hid D_obs
     D2, h2 = hide_labels(D_obs, holdout, sub)
     if hidden_mask is None: return D2, D_obs > 0, D2 > 0
     observed = ~np.asarray(hidden_mask, bool); return D2, observed, observed & ~h2
@@ -259,14 +279,24 @@ def neighbor_grid(n_labels:int, n_samples:int) -> tuple:
 
 def select_neighbors_alpha(graphs:dict, # {K: (n, n) sparse Laplacian}
                            D_obs, hidden_mask=None, alphas=ALPHA_GRID, holdout:float=0.3, random_state=None,
-                           verbose:bool=False, **admm_kw):
-    "Label-free (K, alpha): one hold-out split, an alpha path per graph, scored jointly; returns (K, alpha, rows)."
-    rows = []
-    for K, G in graphs.items():
-        _, r = select_alpha(G, D_obs, hidden_mask, alphas, holdout, random_state, verbose, **admm_kw)
-        rows += [dict(n_neighbors=K, **x) for x in r]
+                           verbose:bool=False,
+                           budgets=(), # iteration budgets also tried (ADMM stopped early); () or None: converged fits only
+                           converged:bool=True, # also try converged fits (False: only the `budgets`)
+                           n_splits:int=1, # repeated hold-out: the distances are averaged over this many independent splits
+                           **admm_kw):
+    "Label-free (K, alpha, budget): hold-out split(s), scored jointly; returns (K, alpha, budget, rows); budget None = converged."
+    n_splits = check_positive(int(n_splits), 'n_splits')
+    per = []
+    for s in range(n_splits):
+        D2, observed, obs2 = _holdout_split(D_obs, hidden_mask, holdout, random_state, s)
+        per.append([dict(n_neighbors=K, **x) for K, G in graphs.items()
+                    for x in _validation_rows(G, D_obs, D2, observed, obs2, alphas, budgets or (), verbose, converged or not budgets, **admm_kw)])
+    rows = per[0]
+    for r, *others in zip(*per):                          # same candidates in the same order on every split
+        for k in set(r) - {'n_neighbors', 'alpha', 'budget', 'n_iter'}: r[k] = float(np.mean([r[k]] + [o[k] for o in others]))
     best = _score_rows(rows)
-    return best['n_neighbors'], best['alpha'], rows
+    return best['n_neighbors'], best['alpha'], best['budget'], rows
+
 
 # %% ../nbs/22_hidldl.ipynb #7860d6ca
 def check_ldl_pair(X, D, name:str='D_observed'):
@@ -291,24 +321,27 @@ class HiddenLabelRecovery(BaseEstimator):
                  sigma='auto', # heat-kernel width of the graph weights; 'auto': 2 sigma^2 = mean squared kNN distance (the paper: 1)
                  standardize:bool=True, # build the graph on z-scored features (`graph_features`; the paper: raw features)
                  rho:float=2.0, # initial ADMM penalty
-                 max_iter:int=2000, # ADMM iteration cap
+                 iter_budget='auto', # ADMM iterations from the observed matrix: 'auto' (label-free from `ITER_BUDGETS` or converged), None (converged), or an int (the paper's solver: 100)
+                 max_iter:int=2000, # ADMM iteration cap of a converged fit
                  tol:float=1e-4, # ADMM residual tolerance
                  dstep:str='exact', # 'exact' D-step (CG) or the reference's 'sgd' step
                  holdout:float=0.3, # fraction hidden again for the label-free alpha choice
+                 n_splits:int=1, # repeated hold-out: validation distances averaged over this many splits
                  knn_method:str='auto', # faiss index for the kNN graph (`knn_laplacian`)
                  random_state=None, # seed of the label-free validation split
                  verbose:bool=False,
                 ):
         self.alpha, self.alphas, self.n_neighbors, self.sigma, self.rho = alpha, alphas, n_neighbors, sigma, rho
-        self.standardize = standardize
+        self.standardize, self.iter_budget = standardize, iter_budget
         self.max_iter, self.tol, self.dstep, self.holdout, self.knn_method = max_iter, tol, dstep, holdout, knn_method
+        self.n_splits = n_splits
         self.random_state, self.verbose = random_state, verbose
 
     def fit(self, X, # (n, d) features
             D_observed, # (n, m) observed rows (hidden labels are 0, visible ones renormalised)
             hidden_mask=None, # optional (n, m) bool true hidden mask: the mask-aware variant of the reference code
            ):
-        "Fit on the observed matrix; sets `recovered_`, `alpha_`, `n_neighbors_`, `history_`, `n_iter_` (and `alpha_scores_` when anything is 'auto')."
+        "Fit on the observed matrix; sets `recovered_`, `alpha_`, `n_neighbors_`, `iter_budget_`, `history_`, `n_iter_` (and `alpha_scores_` when anything is 'auto')."
         X, D = check_ldl_pair(X, D_observed)
         n, m = D.shape
         if isinstance(self.n_neighbors, str):
@@ -320,6 +353,14 @@ class HiddenLabelRecovery(BaseEstimator):
             if not 1 <= Ks[0] < n: raise ValueError(f"n_neighbors={Ks[0]} should be in [1, n_samples) but n_samples={n}.")
         if isinstance(self.alpha, str) and self.alpha != 'auto':
             raise ValueError(f"alpha={self.alpha!r} should be a non-negative number or 'auto'.")
+        b = self.iter_budget
+        if isinstance(b, str):
+            if b != 'auto': raise ValueError(f"iter_budget={b!r} should be 'auto', None or a positive int.")
+            budgets = ITER_BUDGETS
+        elif b is None: budgets = ()
+        else:
+            if isinstance(b, bool) or not float(b).is_integer() or int(b) < 1: raise ValueError(f"iter_budget={b!r} should be 'auto', None or a positive int.")
+            budgets = (int(b),)
         if hidden_mask is not None:
             hidden_mask = np.asarray(hidden_mask, bool)
             if hidden_mask.shape != D.shape: raise ValueError(f"hidden_mask has shape {hidden_mask.shape} but D_observed has shape {D.shape}.")
@@ -330,15 +371,17 @@ class HiddenLabelRecovery(BaseEstimator):
         graphs = {K: knn_laplacian(Xg, K, self.sigma, self.knn_method) for K in Ks}
         self.graph_seconds_ = time.perf_counter() - t0
         alphas = self.alphas if self.alpha == 'auto' else (check_positive(float(self.alpha), 'alpha', strict=False),)
-        if len(Ks) > 1 or len(alphas) > 1:
-            self.n_neighbors_, self.alpha_, self.alpha_scores_ = select_neighbors_alpha(
-                graphs, D, hidden_mask, alphas, self.holdout, self.random_state, self.verbose, **kw)
-        else: self.n_neighbors_, self.alpha_ = Ks[0], alphas[0]
+        if len(Ks) > 1 or len(alphas) > 1 or b == 'auto':
+            self.n_neighbors_, self.alpha_, self.iter_budget_, self.alpha_scores_ = select_neighbors_alpha(
+                graphs, D, hidden_mask, alphas, self.holdout, self.random_state, self.verbose,
+                budgets=budgets, converged=b in ('auto', None), n_splits=self.n_splits, **kw)      # a fixed budget: (K, alpha) scored at that budget
+        else: self.n_neighbors_, self.alpha_, self.iter_budget_ = Ks[0], alphas[0], (budgets[0] if budgets else None)
         self.graph_ = G = graphs[self.n_neighbors_]
         observed = D > 0 if hidden_mask is None else ~hidden_mask
+        if self.iter_budget_ is not None: kw['max_iter'] = self.iter_budget_
         self.recovered_, self.history_, _ = hidldl_admm(G, D, observed, self.alpha_, **kw)
         self.n_iter_ = len(self.history_)
-        if self.history_[-1]['primal'] > 10 * self.tol:
+        if self.iter_budget_ is None and self.history_[-1]['primal'] > 10 * self.tol:
             warnings.warn(f"ADMM stopped after max_iter={self.max_iter} iterations with primal residual "
                           f"{self.history_[-1]['primal']:.2e} > tol={self.tol}; raise max_iter.", RuntimeWarning, stacklevel=2)
         self.fit_seconds_ = time.perf_counter() - t0
@@ -388,10 +431,14 @@ def select_knn_neighbors(X, # (n, d) features
                          ks=(3, 5, 10, 20), # candidate neighbour counts
                          holdout:float=0.3, # fraction of the observed entries hidden again
                          random_state=None,
+                         n_splits:int=1, # repeated hold-out: distances averaged over this many splits
                         ) -> int:
-    "Label-free K for `knn_recovery`: the same hold-out as `select_alpha`, scored the same way."
-    D2, observed, _ = _holdout_split(D_obs, None, holdout, random_state)
-    rows = [dict(K=k, **_support_scores(D_obs, knn_recovery(X, D2, k), observed)) for k in ks if 1 <= k < len(D_obs)]
+    "Label-free K for `knn_recovery`: the same hold-out as `select_neighbors_alpha`, scored the same way."
+    ks = [k for k in ks if 1 <= k < len(D_obs)]; sc = {k: [] for k in ks}
+    for s in range(check_positive(int(n_splits), 'n_splits')):
+        D2, observed, _ = _holdout_split(D_obs, None, holdout, random_state, s)
+        for k in ks: sc[k].append(_support_scores(D_obs, knn_recovery(X, D2, k), observed))
+    rows = [dict(K=k, canberra=np.mean([x['canberra'] for x in sc[k]]), chebyshev=np.mean([x['chebyshev'] for x in sc[k]])) for k in ks]
     return int(_score_rows(rows)['K'])
 
 def incomldl_recovery(D_obs, # (n, m) observed rows
@@ -454,31 +501,42 @@ def recovery_run(X, # (n, d) features
                  standardize:bool=True, # graph features z-scored (HidLDL's graph and the kNN baseline alike)
                  sigma='auto', # heat-kernel width of HidLDL's graph
                  neighbors:str='auto', # 'auto': K label-free from `neighbor_grid`; 'm': the paper's K = m only
+                 budget='auto', # 'auto': the ADMM iteration budget label-free from `ITER_BUDGETS` or converged; 'none': converged only
+                 n_splits:int=1, # repeated hold-out for the label-free choice
                 ):
-    "One HidLDL recovery experiment: hide, choose (K, alpha) label-free, recover; the paper's K = m with the oracle alpha; baselines."
+    "One HidLDL recovery experiment: hide, choose (K, alpha, budget) label-free, recover; the paper's K = m with the oracle alpha; baselines."
     X, D = check_ldl_pair(X, D, 'D')
     D_obs, hid = hide_labels(D, omega, seed)
     m = D.shape[1]; kw = dict(max_iter=max_iter, tol=tol)
     t = {}; t0 = time.perf_counter()
     Xg = graph_features(X, standardize)
     if neighbors not in ('auto', 'm'): raise ValueError(f"neighbors={neighbors!r} should be 'auto' or 'm'.")
+    if budget not in ('auto', 'none'): raise ValueError(f"budget={budget!r} should be 'auto' or 'none'.")
     Ks = neighbor_grid(m, len(X)) if neighbors == 'auto' else (m,)
     graphs = {K: knn_laplacian(Xg, K, sigma) for K in Ks}; t['graph'] = time.perf_counter() - t0
     G = graphs[m]                                                                     # the paper's K = m
     t0 = time.perf_counter()
-    k_free, a_free, rows = select_neighbors_alpha(graphs, D_obs, None, alphas, holdout, seed, verbose, **kw)
+    k_free, a_free, b_free, rows = select_neighbors_alpha(graphs, D_obs, None, alphas, holdout, seed, verbose,
+                                                          budgets=ITER_BUDGETS if budget == 'auto' else (), n_splits=n_splits, **kw)
+    conv = _score_rows([dict(r) for r in rows if r['budget'] is None])            # the label-free choice among converged fits
     t['select'] = time.perf_counter() - t0
     t0 = time.perf_counter()
     path = alpha_path(G, D_obs, D_obs > 0, alphas, verbose, **kw); t['path'] = time.perf_counter() - t0
     t['fit_one_alpha'] = t['path'] / len(path)
     scores = [ldl_scores(D, R) for _, R, _ in path]
     i_or = int(np.argmin([s['canberra'] for s in scores]))
-    if k_free == m: R_free, h_free = [(R, h) for a, R, h in path if a == a_free][0]
-    else: R_free, h_free, _ = hidldl_admm(graphs[k_free], D_obs, D_obs > 0, a_free, track_objective=False, **kw)
-    met = _prefixed('', ldl_scores(D, R_free)); met.update(_prefixed('oracle_', scores[i_or]))
-    extra = dict(alpha=a_free, n_neighbors=k_free, oracle_alpha=path[i_or][0], n_iter=len(h_free),
+    def fit(K, a, T):
+        if T is None and K == m: return [(R, len(h)) for a_, R, h in path if a_ == a][0]
+        R, h, _ = hidldl_admm(graphs[K], D_obs, D_obs > 0, a, track_objective=False, **(kw if T is None else dict(kw, max_iter=T)))
+        return R, len(h)
+    R_conv, n_conv = fit(conv['n_neighbors'], conv['alpha'], None)
+    R_free, n_free = (R_conv, n_conv) if b_free is None else fit(k_free, a_free, b_free)
+    met = _prefixed('', ldl_scores(D, R_free)); met.update(_prefixed('converged_', ldl_scores(D, R_conv)))
+    met.update(_prefixed('oracle_', scores[i_or]))
+    extra = dict(alpha=a_free, n_neighbors=k_free, iter_budget=b_free, oracle_alpha=path[i_or][0], n_iter=n_free,
+                 converged_alpha=conv['alpha'], converged_n_neighbors=conv['n_neighbors'], converged_n_iter=n_conv,
                  path=[dict(alpha=a, canberra=s['canberra'], chebyshev=s['chebyshev']) for (a, _, _), s in zip(path, scores)],
-                 validation=[dict(n_neighbors=r['n_neighbors'], alpha=r['alpha'], score=r['score']) for r in rows])
+                 validation=[dict(n_neighbors=r['n_neighbors'], alpha=r['alpha'], budget=r['budget'], score=r['score']) for r in rows])
     if ((D_obs == 0) & ~hid).any():                      # visible true zeros: the mask-aware problem differs
         t0 = time.perf_counter()
         sm = [ldl_scores(D, R) for _, R, _ in alpha_path(G, D_obs, ~hid, alphas, verbose, **kw)]
@@ -486,9 +544,9 @@ def recovery_run(X, # (n, d) features
     else: sm = scores
     i_m = int(np.argmin([s['canberra'] for s in sm]))
     met.update(_prefixed('oracle_mask_', sm[i_m])); extra['oracle_mask_alpha'] = alphas[i_m] if len(alphas) == len(sm) else None
-    recovered = dict(ours=R_free, oracle=path[i_or][1])
+    recovered = dict(ours=R_free, converged=R_conv, oracle=path[i_or][1])
     if baselines:
-        k_knn = select_knn_neighbors(Xg, D_obs, sorted({10, *neighbor_grid(m, len(X))}), holdout, seed); extra['knn_neighbors'] = k_knn
+        k_knn = select_knn_neighbors(Xg, D_obs, sorted({10, *neighbor_grid(m, len(X))}), holdout, seed, n_splits); extra['knn_neighbors'] = k_knn
         for name, fn in [('observed', lambda: D_obs), ('meanfill', lambda: meanfill_recovery(D_obs)),
                          ('knn', lambda: knn_recovery(Xg, D_obs, k_knn)), ('incomldl', lambda: incomldl_recovery(D_obs))]:
             t0 = time.perf_counter(); R = fn(); t[name] = time.perf_counter() - t0
@@ -512,7 +570,8 @@ def predictive_run(X, D, omega:float=0.5, seed:int=0, alphas=ALPHA_GRID, holdout
 @register_bench('hidldl', datasets=HIDLDL_DATASETS,
                 description='HidLDL recovery of hidden labels (label-free and oracle alpha, mask-aware) vs mean-fill, kNN, IncomLDL')
 def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coarse', holdout='0.3', predict='0',
-                 max_iter='2000', tol='1e-4', standardize='1', sigma='auto', neighbors='auto', **options):
+                 max_iter='2000', tol='1e-4', standardize='1', sigma='auto', neighbors='auto', budget='auto', splits='1',
+                 **options):
     "Benchmark entry point for `clusterkit bench hidldl`."
     from clusterkit.data import load_ldl
     omega = check_omega(float(omega)); holdout = float(holdout)
@@ -522,25 +581,30 @@ def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coa
     on = lambda v: str(v) not in ('0', 'False', 'false', '')          # `-o key=0` / `=false` switch a flag off
     standardize = on(standardize)
     sigma = sigma if sigma == 'auto' else float(sigma)
-    r = recovery_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize, sigma=sigma, neighbors=neighbors)
+    r = recovery_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize, sigma=sigma, neighbors=neighbors,
+                     budget=budget, n_splits=int(splits))
     if on(predict):
         t0 = time.perf_counter()
         r['metrics'].update(predictive_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize,
-                                           sigma=sigma, n_neighbors='auto' if neighbors == 'auto' else None))
+                                           sigma=sigma, n_neighbors='auto' if neighbors == 'auto' else None,
+                                           iter_budget='auto' if budget == 'auto' else None, n_splits=int(splits)))
         r['timings']['predict'] = time.perf_counter() - t0
-    protocol = dict(omega=omega, alpha_grid=[float(a) for a in alphas], holdout=holdout,
+    protocol = dict(omega=omega, alpha_grid=[float(a) for a in alphas], holdout=holdout, holdout_splits=int(splits),
                     n_neighbors=(f'label-free from {list(neighbor_grid(D.shape[1], len(X)))}' if neighbors == 'auto' else 'K = m')
                                 + f' (oracle_: the paper\'s K = m = {D.shape[1]})',
                     sigma=sigma, standardize=standardize, rho0=2.0, adaptive_rho=True, max_iter=int(max_iter), tol=float(tol),
                     learner='unaware of the hidden mask (oracle_mask_: mask given)',
-                    alpha_choice='plain keys: label-free hold-out over (K, alpha); oracle_: min Canberra vs truth on the K = m path',
+                    iter_budget=(f'label-free from {list(ITER_BUDGETS)} iterations or converged' if budget == 'auto' else 'converged'),
+                    alpha_choice=('plain keys: label-free hold-out over (K, alpha, budget); converged_: the same over (K, alpha) with converged fits; '
+                                  'oracle_: min Canberra vs truth on the converged K = m path'),
                     incomldl_lambda=1.0, knn_neighbors='label-free hold-out over {10} + the K grid', meanfill_iters=20)
     return dict(metrics=r['metrics'], protocol=protocol, timings=r['timings'],
-                extra={k: r['extra'][k] for k in ('alpha', 'n_neighbors', 'oracle_alpha', 'knn_neighbors')})
+                extra={k: r['extra'][k] for k in ('alpha', 'n_neighbors', 'iter_budget', 'n_iter', 'converged_alpha', 'converged_n_neighbors',
+                                                   'oracle_alpha', 'knn_neighbors')})
 
 @register_demo('HidLDL')
 def demo_hidldl():
-    "HidLDL (K and alpha chosen without labels) and the column-mean fill on a generated low-rank label-distribution set, omega=0.5."
+    "HidLDL (K, alpha and the iteration budget chosen without labels) and the column-mean fill on a generated low-rank label-distribution set, omega=0.5."
     from clusterkit.synthetic import make_lowrank_ldl
     X, D = make_lowrank_ldl(1000, 8, rank=3, n_features=20, random_state=0)
     D_obs, _ = hide_labels(D, 0.5, 0)

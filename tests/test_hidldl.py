@@ -54,10 +54,14 @@ def test_permuting_instances_permutes_recovery():
     X, D = toy(3)
     Do, _ = hide_labels(D, .5, 1)
     perm = np.random.RandomState(0).permutation(len(X))
-    # fixed K: the label-free K (n_neighbors='auto') draws a random hold-out over rows, which a permutation changes
-    R = HiddenLabelRecovery(alpha=1., n_neighbors=None, tol=1e-8, max_iter=3000).fit(X, Do).recovered_
-    Rp = HiddenLabelRecovery(alpha=1., n_neighbors=None, tol=1e-8, max_iter=3000).fit(X[perm], Do[perm]).recovered_
+    # fixed K and budget: the label-free choices draw a random hold-out over rows, which a permutation changes
+    R = HiddenLabelRecovery(alpha=1., n_neighbors=None, iter_budget=None, tol=1e-8, max_iter=3000).fit(X, Do).recovered_
+    Rp = HiddenLabelRecovery(alpha=1., n_neighbors=None, iter_budget=None, tol=1e-8, max_iter=3000).fit(X[perm], Do[perm]).recovered_
     assert np.abs(Rp - R[perm]).max() < 1e-5
+    # a fixed iteration budget is a deterministic function of the rows too
+    kw = dict(alpha=4., n_neighbors=None, iter_budget=30)
+    R30, Rp30 = (HiddenLabelRecovery(**kw).fit(x, d).recovered_ for x, d in ((X, Do), (X[perm], Do[perm])))
+    assert np.abs(Rp30 - R30[perm]).max() < 1e-6
 
 def test_mask_aware_pins_visible_zeros():
     X, D = toy(4, m=6)
