@@ -254,10 +254,8 @@ def select_alpha(G, # (n, n) sparse Laplacian
                  verbose:bool=False,
                  **admm_kw):
     "Label-free alpha: the grid value whose (converged) recovery best restores a further hidden fraction of `D_obs`; returns (alpha, rows)."
-    D2, observed, obs2 = _holdout_split(D_obs, hidden_mask, holdout, random_state)
-    rows = _validation_rows(G, D_obs, D2, observed, obs2, alphas, (), verbose, **admm_kw)
-    best = _score_rows(rows)
-    return best['alpha'], rows
+    _, a, _, rows = select_neighbors_alpha({None: G}, D_obs, hidden_mask, alphas, holdout, random_state, verbose, **admm_kw)
+    return a, rows
 
 def _holdout_split(D_obs, hidden_mask, holdout, random_state, split:int=0):
     "Hide a further `holdout` of the observed entries (same protocol); returns (D2, observed, observed in D2). `split` numbers repeated splits."
@@ -266,6 +264,11 @@ def _holdout_split(D_obs, hidden_mask, holdout, random_state, split:int=0):
     D2, h2 = hide_labels(D_obs, holdout, sub)
     if hidden_mask is None: return D2, D_obs > 0, D2 > 0
     observed = ~np.asarray(hidden_mask, bool); return D2, observed, observed & ~h2
+
+def _split_mean(per, ids=('n_neighbors', 'K', 'alpha', 'budget', 'n_iter')):
+    "Rows of validation scores from repeated splits (same candidates, same order) -> one list, every score averaged over the splits."
+    if len(per) == 1: return per[0]
+    return [{k: (v if k in ids else float(np.mean([r[k] for r in rs]))) for k, v in rs[0].items()} for rs in zip(*per)]
 
 def _score_rows(rows):
     "Score = mean of Canberra and Chebyshev, each divided by its smallest value over `rows`; returns the best row."
@@ -285,15 +288,12 @@ def select_neighbors_alpha(graphs:dict, # {K: (n, n) sparse Laplacian}
                            n_splits:int=1, # repeated hold-out: the distances are averaged over this many independent splits
                            **admm_kw):
     "Label-free (K, alpha, budget): hold-out split(s), scored jointly; returns (K, alpha, budget, rows); budget None = converged."
-    n_splits = check_positive(int(n_splits), 'n_splits')
     per = []
-    for s in range(n_splits):
+    for s in range(check_positive(int(n_splits), 'n_splits')):
         D2, observed, obs2 = _holdout_split(D_obs, hidden_mask, holdout, random_state, s)
         per.append([dict(n_neighbors=K, **x) for K, G in graphs.items()
                     for x in _validation_rows(G, D_obs, D2, observed, obs2, alphas, budgets or (), verbose, converged or not budgets, **admm_kw)])
-    rows = per[0]
-    for r, *others in zip(*per):                          # same candidates in the same order on every split
-        for k in set(r) - {'n_neighbors', 'alpha', 'budget', 'n_iter'}: r[k] = float(np.mean([r[k]] + [o[k] for o in others]))
+    rows = _split_mean(per)
     best = _score_rows(rows)
     return best['n_neighbors'], best['alpha'], best['budget'], rows
 
@@ -434,12 +434,11 @@ def select_knn_neighbors(X, # (n, d) features
                          n_splits:int=1, # repeated hold-out: distances averaged over this many splits
                         ) -> int:
     "Label-free K for `knn_recovery`: the same hold-out as `select_neighbors_alpha`, scored the same way."
-    ks = [k for k in ks if 1 <= k < len(D_obs)]; sc = {k: [] for k in ks}
+    per = []
     for s in range(check_positive(int(n_splits), 'n_splits')):
         D2, observed, _ = _holdout_split(D_obs, None, holdout, random_state, s)
-        for k in ks: sc[k].append(_support_scores(D_obs, knn_recovery(X, D2, k), observed))
-    rows = [dict(K=k, canberra=np.mean([x['canberra'] for x in sc[k]]), chebyshev=np.mean([x['chebyshev'] for x in sc[k]])) for k in ks]
-    return int(_score_rows(rows)['K'])
+        per.append([dict(K=k, **_support_scores(D_obs, knn_recovery(X, D2, k), observed)) for k in ks if 1 <= k < len(D_obs)])
+    return int(_score_rows(_split_mean(per))['K'])
 
 def incomldl_recovery(D_obs, # (n, m) observed rows
                       lam:float=1.0, # trace-norm weight
