@@ -21,8 +21,8 @@ from .core import (ClusterEstimator, PeakRSS, check_positive, get_device, progre
 
 # %% auto #0
 __all__ = ['PRESETS', 'PRESET_ALIASES', 'ESTIMATORS', 'SDCNAutoencoder', 'cache_dir', 'pretrain_autoencoder', 'student_t_assign',
-           'target_distribution', 'kl_loss', 'neighbor_contrastive_loss', 'meta_nodes', 'pamc_loss', 'get_preset',
-           'SCGC', 'SCGCStar', 'PamC', 'run_graph_bench', 'bench_pamc_scale', 'demo_pamc']
+           'target_distribution', 'kl_loss', 'reseed_empty_clusters', 'neighbor_contrastive_loss', 'meta_nodes',
+           'pamc_loss', 'get_preset', 'SCGC', 'SCGCStar', 'PamC', 'run_graph_bench', 'bench_pamc_scale', 'demo_pamc']
 
 # %% ../nbs/20_scgc.ipynb #f0aa497d
 class SDCNAutoencoder(nn.Module):
@@ -122,6 +122,25 @@ def target_distribution(q:torch.Tensor) -> torch.Tensor:
 def kl_loss(p:torch.Tensor, q:torch.Tensor) -> torch.Tensor:
     "KL(P || Q), averaged over rows."
     return F.kl_div(q.clamp_min(1e-12).log(), p, reduction='batchmean')
+
+# %% ../nbs/20_scgc.ipynb #b4939e3b
+@torch.no_grad()
+def reseed_empty_clusters(z:torch.Tensor, # embeddings (n, d)
+                          mu:torch.Tensor, # cluster centres (K, d), changed in place
+                         ) -> int:
+    "Move the centre of every cluster that no node's `argmax q` picks onto the farthest member of the largest cluster; returns how many moved."
+    labels = student_t_assign(z, mu).argmax(1)
+    counts = torch.bincount(labels, minlength=mu.size(0))
+    moved = 0
+    for k in torch.nonzero(counts == 0).view(-1).tolist():
+        j = int(counts.argmax())
+        if counts[j] < 2: break                      # nothing left to split
+        members = torch.nonzero(labels == j).view(-1)
+        far = members[(z[members] - mu[j]).norm(dim=1).argmax()]
+        mu[k] = z[far]; labels[far] = k
+        counts[j] -= 1; counts[k] += 1; moved += 1
+    return moved
+
 
 # %% ../nbs/20_scgc.ipynb #f343b466
 def _as_edges(W, n:int):
@@ -239,6 +258,7 @@ class SCGC(ClusterEstimator):
                  smooth:int=0, # feed ((I + A_sym)/2)^smooth X to the autoencoder (0: raw features, as published)
                  batch_size:Optional[int]=None, # nodes per mini-batch (PamC only); None: full batch
                  chunk_size:Optional[int]=None, # row block of the N x N similarities (SCGC, SCGC*)
+                 reseed_empty:bool=False, # move the centre of a cluster that lost every node next to the largest cluster's farthest member (not in the papers)
                  cache:bool=True, # reuse pretrained autoencoders from the disk cache
                  callback:Optional[Callable]=None, # called as callback(epoch, labels, self) every epoch
                  device='cpu', # torch device ('cpu', 'cuda', 'auto')
@@ -248,7 +268,7 @@ class SCGC(ClusterEstimator):
         self.n_clusters, self.variant, self.alpha, self.beta, self.r, self.tau, self.lr = n_clusters, variant, alpha, beta, r, tau, lr
         self.epochs, self.n_z, self.hidden, self.pretrain_epochs, self.pretrain_lr = epochs, n_z, hidden, pretrain_epochs, pretrain_lr
         self.pretrain_batch_size, self.kmeans_n_init, self.knn_k, self.batch_size = pretrain_batch_size, kmeans_n_init, knn_k, batch_size
-        self.smooth = smooth
+        self.smooth, self.reseed_empty = smooth, reseed_empty
         self.chunk_size, self.cache, self.callback, self.device = chunk_size, cache, callback, device
         self.random_state, self.verbose = random_state, verbose
 
@@ -321,14 +341,17 @@ class SCGC(ClusterEstimator):
         self.mu_ = nn.Parameter(torch.tensor(km.cluster_centers_, dtype=torch.float32, device=dev))
         self.autoencoder_ = ae
         opt = torch.optim.Adam([*ae.parameters(), self.mu_], lr=self.lr)
-        self.history_ = {k: [] for k in ('loss', 'kl', 'contrastive', 'mse')}
+        self.history_ = {k: [] for k in ('loss', 'kl', 'contrastive', 'mse', 'reseeded')}
+        self.n_reseeded_ = 0
         g = np.random.RandomState(seed)
         t0 = time.perf_counter()
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             for epoch in progress(range(int(self.epochs)), desc=self.variant, verbose=self.verbose):
+                reseeded = self._reseed(Xt) if self.reseed_empty else 0
                 parts = (self._epoch_full(opt, Xt, W, epoch) if self.batch_size is None
                          else self._epoch_batched(opt, Xt, W, n, g, epoch))
+                parts['reseeded'] = reseeded
                 for k in self.history_: self.history_[k].append(parts.get(k, float('nan')))
         self.train_seconds_ = time.perf_counter() - t0
         self.n_iter_ = int(self.epochs)
@@ -338,6 +361,13 @@ class SCGC(ClusterEstimator):
         if self.callback is not None: self.callback(int(self.epochs), self.labels_, self)
         self._warn_collapse(self.labels_, self.n_clusters)
         return self
+
+    @torch.no_grad()
+    def _reseed(self, Xt):
+        "Relocate the centres of empty clusters (`reseed_empty=True`); returns how many were moved."
+        moved = reseed_empty_clusters(self._encode(Xt), self.mu_.data)
+        self.n_reseeded_ += moved
+        return moved
 
     def _step(self, x, W):
         x_hat, z = self.autoencoder_(x)
@@ -407,11 +437,11 @@ class SCGCStar(SCGC):
     def __init__(self, n_clusters:int=3, variant:str='scgc-star', alpha:float=1.0, beta:float=0.1, r:int=1, tau:float=0.25,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
                  pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0,
-                 batch_size=None, chunk_size=None, cache:bool=True, callback=None, device='cpu', random_state=None,
-                 verbose:bool=False):
+                 batch_size=None, chunk_size=None, reseed_empty:bool=False, cache:bool=True, callback=None, device='cpu',
+                 random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, cache, callback, device,
-                         random_state, verbose)
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, reseed_empty, cache,
+                         callback, device, random_state, verbose)
 
 class PamC(SCGC):
     "PamC (meta-node contrastive loss, linear in edges; supports mini-batches)."
@@ -419,11 +449,11 @@ class PamC(SCGC):
     def __init__(self, n_clusters:int=3, variant:str='pamc', alpha:float=2.0, beta:float=2.0, r:int=1, tau:float=0.5,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
                  pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0,
-                 batch_size=None, chunk_size=None, cache:bool=True, callback=None, device='cpu', random_state=None,
-                 verbose:bool=False):
+                 batch_size=None, chunk_size=None, reseed_empty:bool=False, cache:bool=True, callback=None, device='cpu',
+                 random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, cache, callback, device,
-                         random_state, verbose)
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, reseed_empty, cache,
+                         callback, device, random_state, verbose)
 
 # %% ../nbs/20_scgc.ipynb #d5590c61
 ESTIMATORS = {'scgc': SCGC, 'scgc-star': SCGCStar, 'pamc': PamC}
@@ -443,6 +473,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     d = load_graph(dataset); X, y = d.x.numpy(), d.y.numpy(); K = int(y.max()) + 1
     kw = {k: float(options[k]) for k in ('alpha', 'beta', 'tau', 'lr') if k in options}
     kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth') if k in options})
+    if 'reseed_empty' in options: kw['reseed_empty'] = str(options['reseed_empty']) not in ('0', 'false', 'False')
     kw.setdefault('epochs', 200)
     curves, eval_s = {k: [] for k in _PAPER_KEYS}, [0.]
     def track(epoch, labels, est):
@@ -458,7 +489,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     metrics.update(_prefixed('kmeans_', cluster_scores(y, KMeans(K, n_init=10, random_state=int(seed)).fit_predict(X))))
     metrics.update(_prefixed('ae_kmeans_', cluster_scores(y, est.ae_labels_)))
     extra = dict(curves=curves, loss=est.history_, paper_max_acc_epoch=int(np.argmax(curves['acc'])),
-                 cluster_sizes=np.bincount(est.labels_, minlength=K).tolist(),
+                 cluster_sizes=np.bincount(est.labels_, minlength=K).tolist(), reseeded=int(est.n_reseeded_),
                  warnings=[str(w.message) for w in caught])
     if str(options.get('agc', '1')) not in ('0', 'false', 'False'):
         from clusterkit.agc import agc_bench_keys
@@ -470,6 +501,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     protocol = dict(final='labels after the last epoch (plain keys)',
                     paper_max='max over epochs 0..E of each metric separately, selected with ground truth (optimistic)',
                     preset={k: est.get_params()[k] for k in ('alpha', 'beta', 'r', 'tau', 'lr', 'epochs')},
+                    reseed_empty=bool(est.reseed_empty),
                     input=('raw features' if not est.smooth else f'((I + A_sym)/2)^{est.smooth} X (smoothed input, not the published method)'),
                     pretrain=f'{est.pretrain_epochs} epochs Adam {est.pretrain_lr} batch {est.pretrain_batch_size} MSE, cached',
                     kmeans_='raw features, 10 inits', ae_kmeans_='pretrained AE embedding, 20 inits (the initialisation)',
