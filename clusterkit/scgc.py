@@ -348,10 +348,10 @@ class SCGC(ClusterEstimator):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             for epoch in progress(range(int(self.epochs)), desc=self.variant, verbose=self.verbose):
-                reseeded = self._reseed(Xt) if self.reseed_empty else 0
+                moved = self._reseed(Xt) if self.reseed_empty and self.batch_size is not None else 0   # full batch: inside the step
                 parts = (self._epoch_full(opt, Xt, W, epoch) if self.batch_size is None
                          else self._epoch_batched(opt, Xt, W, n, g, epoch))
-                parts['reseeded'] = reseeded
+                parts['reseeded'] = parts.get('reseeded', 0.) + moved
                 for k in self.history_: self.history_[k].append(parts.get(k, float('nan')))
         self.train_seconds_ = time.perf_counter() - t0
         self.n_iter_ = int(self.epochs)
@@ -363,22 +363,24 @@ class SCGC(ClusterEstimator):
         return self
 
     @torch.no_grad()
-    def _reseed(self, Xt):
-        "Relocate the centres of empty clusters (`reseed_empty=True`); returns how many were moved."
-        moved = reseed_empty_clusters(self._encode(Xt), self.mu_.data)
+    def _reseed(self, Xt, z=None):
+        "Relocate the centres of empty clusters (`reseed_empty=True`) given all nodes' `z`; returns how many were moved."
+        moved = reseed_empty_clusters(self._encode(Xt) if z is None else z, self.mu_.data)
         self.n_reseeded_ += moved
         return moved
 
-    def _step(self, x, W):
+    def _step(self, x, W, reseed:bool=False):
         x_hat, z = self.autoencoder_(x)
+        moved = self._reseed(x, z.detach()) if reseed else None   # full batch: the step's own z, before q is formed
         q = student_t_assign(z, self.mu_)
         p = target_distribution(q)
         labels = q.detach().argmax(1)
         loss, parts = self._loss(z, x, x_hat, q, p, W, labels)
+        if moved is not None: parts['reseeded'] = torch.tensor(float(moved))
         return loss, parts, labels
 
     def _epoch_full(self, opt, Xt, W, epoch):
-        loss, parts, labels = self._step(Xt, W)
+        loss, parts, labels = self._step(Xt, W, reseed=self.reseed_empty)
         self._check_loss(loss, parts, epoch)
         if self.callback is not None: self.callback(epoch, labels.cpu().numpy(), self)
         opt.zero_grad(); loss.backward(); opt.step()
