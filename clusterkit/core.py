@@ -17,8 +17,8 @@ from sklearn.utils import check_random_state
 # %% auto #0
 __all__ = ['BENCHES', 'DEMOS', 'seed_everything', 'torch_generator', 'get_device', 'check_finite', 'check_n_clusters',
            'check_same_length', 'check_positive', 'check_edge_index', 'check_distributions', 'progress', 'PeakRSS',
-           'BenchSpec', 'register_bench', 'register_demo', 'ClusterEstimator', 'get_data_dir', 'set_data_dir',
-           'require_data']
+           'BenchSpec', 'register_bench', 'option_flag', 'register_demo', 'ClusterEstimator', 'get_data_dir',
+           'set_data_dir', 'require_data']
 
 # %% ../nbs/00_core.ipynb #0533bb89
 def seed_everything(seed:Optional[int]=None, # seed for Python, NumPy and torch; `None` leaves them as they are
@@ -166,6 +166,11 @@ def register_bench(name:str, # method name on the command line, e.g. 'scgc-star'
     def _inner(fn):
         BENCHES[name] = BenchSpec(name, fn, tuple(datasets), description, options); return fn
     return _inner
+
+def option_flag(value, # a `-o key=value` string (or a bool)
+               ) -> bool:
+    "Read an on/off bench option: `0`, `false`, `no` and the empty string switch it off, anything else on."
+    return str(value).strip().lower() not in ('0', 'false', 'no', '')
 
 def register_demo(name:str, # row label in `clusterkit demo`
                  ):

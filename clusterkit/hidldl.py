@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
 from .core import (check_distributions, check_finite, check_positive, check_same_length, progress,
-                             register_bench, register_demo, get_data_dir)
+                             register_bench, register_demo, get_data_dir, option_flag)
 from .metrics import ldl_scores
 
 # %% auto #0
@@ -577,12 +577,11 @@ def bench_hidldl(dataset:str, seed:int, device:str='cpu', omega='0.5', grid='coa
     if grid not in ('full', 'coarse'): raise ValueError(f"grid={grid!r} should be 'full' or 'coarse'.")
     alphas = ALPHA_GRID if grid == 'full' else ALPHA_GRID[::2]
     X, D = load_ldl(dataset)
-    on = lambda v: str(v) not in ('0', 'False', 'false', '')          # `-o key=0` / `=false` switch a flag off
-    standardize = on(standardize)
+    standardize = option_flag(standardize)                          # `-o key=0` / `=false` switch a flag off
     sigma = sigma if sigma == 'auto' else float(sigma)
     r = recovery_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize, sigma=sigma, neighbors=neighbors,
                      budget=budget, n_splits=int(splits))
-    if on(predict):
+    if option_flag(predict):
         t0 = time.perf_counter()
         r['metrics'].update(predictive_run(X, D, omega, seed, alphas, holdout, int(max_iter), float(tol), standardize=standardize,
                                            sigma=sigma, n_neighbors='auto' if neighbors == 'auto' else None,

@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .core import (ClusterEstimator, PeakRSS, check_positive, get_device, progress, register_bench,
-                             register_demo, get_data_dir)
+                             register_demo, get_data_dir, option_flag)
 
 # %% auto #0
 __all__ = ['PRESETS', 'PRESET_ALIASES', 'ESTIMATORS', 'SDCNAutoencoder', 'cache_dir', 'pretrain_autoencoder', 'student_t_assign',
@@ -348,10 +348,11 @@ class SCGC(ClusterEstimator):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             for epoch in progress(range(int(self.epochs)), desc=self.variant, verbose=self.verbose):
-                moved = self._reseed(Xt) if self.reseed_empty and self.batch_size is not None else 0   # full batch: inside the step
+                before = self.n_reseeded_
+                if self.reseed_empty and self.batch_size is not None: self._reseed(self._encode(Xt))   # full batch: inside the step
                 parts = (self._epoch_full(opt, Xt, W, epoch) if self.batch_size is None
                          else self._epoch_batched(opt, Xt, W, n, g, epoch))
-                parts['reseeded'] = parts.get('reseeded', 0.) + moved
+                parts['reseeded'] = self.n_reseeded_ - before
                 for k in self.history_: self.history_[k].append(parts.get(k, float('nan')))
         self.train_seconds_ = time.perf_counter() - t0
         self.n_iter_ = int(self.epochs)
@@ -362,21 +363,17 @@ class SCGC(ClusterEstimator):
         self._warn_collapse(self.labels_, self.n_clusters)
         return self
 
-    @torch.no_grad()
-    def _reseed(self, Xt, z=None):
-        "Relocate the centres of empty clusters (`reseed_empty=True`) given all nodes' `z`; returns how many were moved."
-        moved = reseed_empty_clusters(self._encode(Xt) if z is None else z, self.mu_.data)
-        self.n_reseeded_ += moved
-        return moved
+    def _reseed(self, z):
+        "Relocate the centres of empty clusters given every node's embedding `z`, counting the moves in `n_reseeded_`."
+        self.n_reseeded_ += reseed_empty_clusters(z.detach(), self.mu_.data)
 
     def _step(self, x, W, reseed:bool=False):
         x_hat, z = self.autoencoder_(x)
-        moved = self._reseed(x, z.detach()) if reseed else None   # full batch: the step's own z, before q is formed
+        if reseed: self._reseed(z)                               # full batch: the step's own z, before q is formed
         q = student_t_assign(z, self.mu_)
         p = target_distribution(q)
         labels = q.detach().argmax(1)
         loss, parts = self._loss(z, x, x_hat, q, p, W, labels)
-        if moved is not None: parts['reseeded'] = torch.tensor(float(moved))
         return loss, parts, labels
 
     def _epoch_full(self, opt, Xt, W, epoch):
@@ -475,7 +472,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     d = load_graph(dataset); X, y = d.x.numpy(), d.y.numpy(); K = int(y.max()) + 1
     kw = {k: float(options[k]) for k in ('alpha', 'beta', 'tau', 'lr') if k in options}
     kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth') if k in options})
-    if 'reseed_empty' in options: kw['reseed_empty'] = str(options['reseed_empty']) not in ('0', 'false', 'False')
+    if 'reseed_empty' in options: kw['reseed_empty'] = option_flag(options['reseed_empty'])
     kw.setdefault('epochs', 200)
     curves, eval_s = {k: [] for k in _PAPER_KEYS}, [0.]
     def track(epoch, labels, est):
@@ -493,7 +490,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     extra = dict(curves=curves, loss=est.history_, paper_max_acc_epoch=int(np.argmax(curves['acc'])),
                  cluster_sizes=np.bincount(est.labels_, minlength=K).tolist(), reseeded=int(est.n_reseeded_),
                  warnings=[str(w.message) for w in caught])
-    if str(options.get('agc', '1')) not in ('0', 'false', 'False'):
+    if option_flag(options.get('agc', '1')):
         from clusterkit.agc import agc_bench_keys
         agc_metrics, agc_extra = agc_bench_keys(dataset, seed, int(options.get('max_order', 60)))
         metrics.update(agc_metrics); extra.update(agc_extra)
