@@ -25,8 +25,8 @@ from .synthetic import make_hsi_cube
 # %% auto #0
 __all__ = ['HSI_PRESETS', 'check_cube', 'check_label_map', 'standardize_pca', 'relabel_segments', 'slic_superpixels',
            'region_adjacency', 'superpixel_means', 'superpixel_oracle', 'labelled_scores', 'cosine_kmeans',
-           'cluster_centres', 'prototype_loss', 'edge_targets', 'EdgeLearner', 'SuperpixelBYOL', 'consensus_medoid',
-           'SuperpixelGCNClustering', 'run_hsi_gcn', 'bench_hsi_gcn', 'demo_ssgco_egael']
+           'euclidean_kmeans', 'cluster_centres', 'prototype_loss', 'edge_targets', 'EdgeLearner', 'SuperpixelBYOL',
+           'consensus_medoid', 'SuperpixelGCNClustering', 'run_hsi_gcn', 'bench_hsi_gcn', 'demo_ssgco_egael']
 
 # %% ../nbs/21_hsi.ipynb #ca44df5b
 def check_cube(cube, # `(H, W, B)` hyperspectral cube (array or tensor)
@@ -173,6 +173,36 @@ def cosine_kmeans(Z:Tensor, # `(n, d)` points (normalised inside)
         if obj > best_obj: best_obj, best = obj, (sim.argmax(1), C)
     return best
 
+def euclidean_kmeans(Z:Tensor, # `(n, d)` points
+                     n_clusters:int, # K
+                     n_init:int=10, # restarts; the one with the smallest inertia (sum of squared distances) wins
+                     max_iter:int=100, # Lloyd iterations per restart
+                     generator:Optional[torch.Generator]=None, # randomness of the k-means++ seeding
+                    ):
+    "k-means with k-means++ seeding on squared Euclidean distances: returns `(labels (n,), centres (K, d))`."
+    Z = torch.as_tensor(Z).double()
+    n = Z.size(0); check_n_clusters(n_clusters, n)
+    sq = (Z * Z).sum(1)
+    d2 = lambda C: (sq[:, None] - 2 * Z @ C.T + (C * C).sum(1)[None]).clamp_min(0)
+    best, best_obj = None, math.inf
+    for _ in range(n_init):
+        idx = torch.randint(n, (1,), generator=generator, device=Z.device)
+        C = Z[idx]; dist = d2(C)[:, 0]
+        for _ in range(1, n_clusters):
+            p = dist / dist.sum() if dist.sum() > 0 else torch.full_like(dist, 1 / n)
+            j = torch.multinomial(p, 1, generator=generator)
+            C = torch.cat([C, Z[j]]); dist = torch.minimum(dist, d2(Z[j])[:, 0])
+        for _ in range(max_iter):
+            lab = d2(C).argmin(1)
+            S = torch.zeros_like(C).index_add_(0, lab, Z)
+            cnt = torch.bincount(lab, minlength=n_clusters).to(Z.dtype)[:, None]
+            Cn = torch.where(cnt > 0, S / cnt.clamp_min(1), C)
+            if torch.equal(Cn, C): break
+            C = Cn
+        D = d2(C); obj = float(D.min(1).values.sum())
+        if obj < best_obj: best_obj, best = obj, (D.argmin(1), C)
+    return best
+
 # %% ../nbs/21_hsi.ipynb #0135ce80
 def cluster_centres(x:Tensor, # `(n, D)` L2-normalised embeddings
                     labels:Tensor, # `(n,)` pseudo-labels in `0..K-1`
@@ -315,6 +345,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
                  gamma:float=0.45, # edge-weight momentum: A <- gamma A + (1 - gamma) W_pred
                  knn:int=0, # also link every superpixel to its `knn` most cosine-similar superpixels (0: spatial graph only)
                  kmeans_n_init:int=10, # k-means restarts every epoch
+                 cluster_on:str='projection', # pseudo-labels from cosine k-means on the target projections ('projection', the reference) or Euclidean k-means on the target encoder's output ('encoder')
                  final_window:int=10, # `labels_` is the consensus (medoid) of the clusterings of the last `final_window` epochs
                  device='cpu', # 'cpu', 'cuda', 'auto' or a torch.device
                  random_state=None, # int for reproducible results
@@ -326,7 +357,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
         self.ema, self.sigma, self.tau, self.alpha, self.beta, self.gamma = ema, sigma, tau, alpha, beta, gamma
         self.knn = knn
         self.kmeans_n_init, self.device, self.random_state, self.verbose = kmeans_n_init, device, random_state, verbose
-        self.final_window = final_window
+        self.final_window, self.cluster_on = final_window, cluster_on
 
     def _check_params(self):
         for name in ('lr', 'tau', 'n_components', 'n_layers', 'channels', 'kernel_size', 'hidden', 'kmeans_n_init', 'final_window'):
@@ -335,6 +366,8 @@ class SuperpixelGCNClustering(ClusterEstimator):
             check_positive(getattr(self, name), name, strict=False)
         for name in ('ema', 'gamma', 'momentum'):
             if not 0 <= getattr(self, name) <= 1: raise ValueError(f"{name}={getattr(self, name)} should be in [0, 1].")
+        if self.cluster_on not in ('projection', 'encoder'):
+            raise ValueError(f"cluster_on={self.cluster_on!r} should be 'projection' or 'encoder'.")
         if self.warmup_epochs + self.epochs < 1: raise ValueError("warmup_epochs + epochs should be >= 1.")
 
     def _prepare(self, X, segments, seed):
@@ -356,11 +389,15 @@ class SuperpixelGCNClustering(ClusterEstimator):
 
     @torch.no_grad()
     def _cluster(self, model, x, ei, ew, gen):
-        "Pseudo-labels: cosine k-means on the normalised target projections (target in eval mode)."
+        "Pseudo-labels (target in eval mode): cosine k-means on the normalised projections, or Euclidean k-means on the encoder output."
         model.target_encoder.eval(); model.target_projector.eval()
-        emb = F.normalize(model.target(x, ei, ew), dim=1)
+        h = model.target_encoder(x, ei, ew, normalized=True)
+        emb = F.normalize(model.target_projector(h), dim=1)
         model.target_encoder.train(); model.target_projector.train()
-        labels, centres = cosine_kmeans(emb, self.n_clusters, self.kmeans_n_init, generator=gen)
+        if self.cluster_on == 'encoder':
+            labels, _ = euclidean_kmeans(h, self.n_clusters, self.kmeans_n_init, generator=gen)
+            centres = cluster_centres(emb, labels, self.n_clusters)   # the losses live on the projections
+        else: labels, centres = cosine_kmeans(emb, self.n_clusters, self.kmeans_n_init, generator=gen)
         return labels, centres.to(emb.dtype), emb
 
     def fit(self, X, # `(H, W, B)` hyperspectral cube
@@ -466,14 +503,16 @@ class SuperpixelGCNClustering(ClusterEstimator):
 # Chosen on a shared 2-core CPU; see the tutorial for the segment-count / oracle trade-off. Samson and Jasper Ridge use one
 # SSGCO layer (as the reference's Botswana preset): picked from trials on seeds 0 and 1 against two layers, judged with
 # labelled scores (Samson ACC .894/.897 against .838/.879; Jasper Ridge seed 0 .771 against .649; on Salinas-A one layer
-# gave .817/.819 against .859/.818, so it keeps two).
+# gave .817/.819 against .859/.818, so it keeps two). Salinas-A and Jasper Ridge take their pseudo-labels from the
+# encoder (cluster_on='encoder'): on seeds 0-4, one thread, ACC .843 +- .005 against .816 +- .038 on Salinas-A and
+# .809 against .745 on Jasper Ridge; Samson keeps the reference's projections (.886 against .898). The tutorial shows both.
 HSI_PRESETS = {
     'salinas_a': dict(n_segments=600, compactness=0.01, n_components=20, n_layers=2, hidden=512,
-                      warmup_epochs=300, epochs=100, alpha=0.5, beta=0.01, gamma=0.45),
+                      warmup_epochs=300, epochs=100, alpha=0.5, beta=0.01, gamma=0.45, cluster_on='encoder'),
     'samson': dict(n_segments=1000, compactness=0.1, n_components=20, n_layers=1, hidden=256,
                    warmup_epochs=200, epochs=60, alpha=0.5, beta=0.01, gamma=0.45),
     'jasper_ridge': dict(n_segments=1000, compactness=0.1, n_components=20, n_layers=1, hidden=256,
-                         warmup_epochs=200, epochs=60, alpha=0.5, beta=0.01, gamma=0.45),
+                         warmup_epochs=200, epochs=60, alpha=0.5, beta=0.01, gamma=0.45, cluster_on='encoder'),
 }
 
 def _convert_options(options:dict) -> dict:
