@@ -146,6 +146,32 @@ def labelled_scores(gt, # `(H, W)` ground truth, 0 = unlabelled
     return cluster_scores(gt[m], np.asarray(label_map)[m])
 
 # %% ../nbs/21_hsi.ipynb #6c5bda9c
+def _kmeans(Z:Tensor, n_clusters:int, n_init:int, max_iter:int, generator, spherical:bool):
+    "k-means++ seeding and Lloyd iterations on the dissimilarity $1 - \\cos$ (`spherical`) or the squared Euclidean distance."
+    n = Z.size(0); check_n_clusters(n_clusters, n)
+    sq = (Z * Z).sum(1)
+    dis = (lambda C: (1 - Z @ C.T).clamp_min(0)) if spherical else (lambda C: (sq[:, None] - 2 * Z @ C.T + (C * C).sum(1)[None]).clamp_min(0))
+    def centres(lab, C):       # normalised (spherical) or plain mean of every cluster; an empty cluster keeps its centre
+        S = torch.zeros_like(C).index_add_(0, lab, Z)
+        if spherical: return torch.where(S.norm(dim=1, keepdim=True) > 0, F.normalize(S, dim=1), C)
+        cnt = torch.bincount(lab, minlength=n_clusters).to(Z.dtype)[:, None]
+        return torch.where(cnt > 0, S / cnt.clamp_min(1), C)
+    best, best_obj = None, math.inf
+    for _ in range(n_init):
+        idx = torch.randint(n, (1,), generator=generator, device=Z.device)
+        C = Z[idx]; dist = dis(C)[:, 0]
+        for _ in range(1, n_clusters):
+            p = dist / dist.sum() if dist.sum() > 0 else torch.full_like(dist, 1 / n)
+            j = torch.multinomial(p, 1, generator=generator)
+            C = torch.cat([C, Z[j]]); dist = torch.minimum(dist, dis(Z[j])[:, 0])
+        for _ in range(max_iter):
+            Cn = centres(dis(C).argmin(1), C)
+            if torch.equal(Cn, C): break
+            C = Cn
+        D = dis(C); obj = float(D.min(1).values.sum())
+        if obj < best_obj: best_obj, best = obj, (D.argmin(1), C)
+    return best
+
 def cosine_kmeans(Z:Tensor, # `(n, d)` points (normalised inside)
                   n_clusters:int, # K
                   n_init:int=10, # restarts; the one with the largest total cosine similarity wins
@@ -153,25 +179,7 @@ def cosine_kmeans(Z:Tensor, # `(n, d)` points (normalised inside)
                   generator:Optional[torch.Generator]=None, # randomness of the k-means++ seeding
                  ):
     "Spherical k-means with k-means++ seeding: returns `(labels (n,), centres (K, d))`, centres L2-normalised."
-    Z = F.normalize(torch.as_tensor(Z).double(), dim=1)
-    n = Z.size(0); check_n_clusters(n_clusters, n)
-    best, best_obj = None, -math.inf
-    for _ in range(n_init):
-        idx = torch.randint(n, (1,), generator=generator, device=Z.device)
-        C = Z[idx]; dist = (1 - Z @ C[0]).clamp_min(0)
-        for _ in range(1, n_clusters):
-            p = dist / dist.sum() if dist.sum() > 0 else torch.full_like(dist, 1 / n)
-            j = torch.multinomial(p, 1, generator=generator)
-            C = torch.cat([C, Z[j]]); dist = torch.minimum(dist, (1 - Z @ Z[j][0]).clamp_min(0))
-        for _ in range(max_iter):
-            lab = (Z @ C.T).argmax(1)
-            S = torch.zeros_like(C).index_add_(0, lab, Z)
-            Cn = torch.where(S.norm(dim=1, keepdim=True) > 0, F.normalize(S, dim=1), C)
-            if torch.equal(Cn, C): break
-            C = Cn
-        sim = Z @ C.T; obj = float(sim.max(1).values.sum())
-        if obj > best_obj: best_obj, best = obj, (sim.argmax(1), C)
-    return best
+    return _kmeans(F.normalize(torch.as_tensor(Z).double(), dim=1), n_clusters, n_init, max_iter, generator, spherical=True)
 
 def euclidean_kmeans(Z:Tensor, # `(n, d)` points
                      n_clusters:int, # K
@@ -180,28 +188,7 @@ def euclidean_kmeans(Z:Tensor, # `(n, d)` points
                      generator:Optional[torch.Generator]=None, # randomness of the k-means++ seeding
                     ):
     "k-means with k-means++ seeding on squared Euclidean distances: returns `(labels (n,), centres (K, d))`."
-    Z = torch.as_tensor(Z).double()
-    n = Z.size(0); check_n_clusters(n_clusters, n)
-    sq = (Z * Z).sum(1)
-    d2 = lambda C: (sq[:, None] - 2 * Z @ C.T + (C * C).sum(1)[None]).clamp_min(0)
-    best, best_obj = None, math.inf
-    for _ in range(n_init):
-        idx = torch.randint(n, (1,), generator=generator, device=Z.device)
-        C = Z[idx]; dist = d2(C)[:, 0]
-        for _ in range(1, n_clusters):
-            p = dist / dist.sum() if dist.sum() > 0 else torch.full_like(dist, 1 / n)
-            j = torch.multinomial(p, 1, generator=generator)
-            C = torch.cat([C, Z[j]]); dist = torch.minimum(dist, d2(Z[j])[:, 0])
-        for _ in range(max_iter):
-            lab = d2(C).argmin(1)
-            S = torch.zeros_like(C).index_add_(0, lab, Z)
-            cnt = torch.bincount(lab, minlength=n_clusters).to(Z.dtype)[:, None]
-            Cn = torch.where(cnt > 0, S / cnt.clamp_min(1), C)
-            if torch.equal(Cn, C): break
-            C = Cn
-        D = d2(C); obj = float(D.min(1).values.sum())
-        if obj < best_obj: best_obj, best = obj, (D.argmin(1), C)
-    return best
+    return _kmeans(torch.as_tensor(Z).double(), n_clusters, n_init, max_iter, generator, spherical=False)
 
 # %% ../nbs/21_hsi.ipynb #0135ce80
 def cluster_centres(x:Tensor, # `(n, D)` L2-normalised embeddings
