@@ -85,8 +85,10 @@ class SSGCOEncoder(nn.Module):
         c, length, k = 1, in_length, kernel_size
         for l in range(n_layers):
             if length - k + 1 < 1:
-                raise ValueError(f"SSGCOEncoder: layer {l} has kernel {k} but only {length} spectral positions are left; "
-                                 f"use fewer layers (n_layers={n_layers}) or more input components (in_length={in_length}).")
+                ks = [max(3, kernel_size - 2 * i) for i in range(n_layers)]
+                raise ValueError(f"SSGCOEncoder: in_length={in_length} is too short for n_layers={n_layers}: layer {l} has kernel {k} "
+                                 f"but only {length} spectral positions are left; use n_layers <= {l} or in_length >= "
+                                 f"{sum(x - 1 for x in ks) + 1} (the number of PCA components).")
             conv = SSGCOConv(c, channels * 2 ** l, length, k, normalize=False)
             self.layers.append(conv)
             c, length, k = conv.out_channels, conv.out_length, max(3, k - 2)
