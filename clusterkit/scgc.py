@@ -259,6 +259,7 @@ class SCGC(ClusterEstimator):
                  batch_size:Optional[int]=None, # nodes per mini-batch (PamC only); None: full batch
                  chunk_size:Optional[int]=None, # row block of the N x N similarities (SCGC, SCGC*)
                  reseed_empty:bool=False, # move the centre of a cluster that lost every node next to the largest cluster's farthest member (not in the papers)
+                 tol:float=0., # stop before the epoch at which fewer than this fraction of nodes changed cluster since the previous one (DEC's rule; 0: train all `epochs`, as published)
                  cache:bool=True, # reuse pretrained autoencoders from the disk cache
                  callback:Optional[Callable]=None, # called as callback(epoch, labels, self) every epoch
                  device='cpu', # torch device ('cpu', 'cuda', 'auto')
@@ -268,7 +269,7 @@ class SCGC(ClusterEstimator):
         self.n_clusters, self.variant, self.alpha, self.beta, self.r, self.tau, self.lr = n_clusters, variant, alpha, beta, r, tau, lr
         self.epochs, self.n_z, self.hidden, self.pretrain_epochs, self.pretrain_lr = epochs, n_z, hidden, pretrain_epochs, pretrain_lr
         self.pretrain_batch_size, self.kmeans_n_init, self.knn_k, self.batch_size = pretrain_batch_size, kmeans_n_init, knn_k, batch_size
-        self.smooth, self.reseed_empty = smooth, reseed_empty
+        self.smooth, self.reseed_empty, self.tol = smooth, reseed_empty, tol
         self.chunk_size, self.cache, self.callback, self.device = chunk_size, cache, callback, device
         self.random_state, self.verbose = random_state, verbose
 
@@ -288,6 +289,7 @@ class SCGC(ClusterEstimator):
         check_positive(self.lr, 'lr')
         if int(self.epochs) != self.epochs or self.epochs < 0: raise ValueError(f"epochs={self.epochs} should be an integer >= 0.")
         if int(self.smooth) != self.smooth or self.smooth < 0: raise ValueError(f"smooth={self.smooth} should be an integer >= 0.")
+        if not 0 <= self.tol < 1: raise ValueError(f"tol={self.tol} should be in [0, 1) (a fraction of the nodes; 0 never stops early).")
         if self.batch_size is not None and self.variant != 'pamc':
             raise ValueError(f"batch_size={self.batch_size} needs variant='pamc'; SCGC and SCGC* need all N x N similarities "
                              f"(use chunk_size={self.batch_size} to bound their memory instead).")
@@ -347,19 +349,24 @@ class SCGC(ClusterEstimator):
         t0 = time.perf_counter()
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
+            prev, self.n_iter_ = None, 0
             for epoch in progress(range(int(self.epochs)), desc=self.variant, verbose=self.verbose):
+                if self.tol > 0:                                   # DEC's stopping rule, on the labels this epoch starts from
+                    cur = self._proba(Xt).argmax(1)
+                    if prev is not None and (cur != prev).float().mean().item() < self.tol: break
+                    prev = cur
                 before = self.n_reseeded_
                 if self.reseed_empty and self.batch_size is not None: self._reseed(self._encode(Xt))   # full batch: inside the step
                 parts = (self._epoch_full(opt, Xt, W, epoch) if self.batch_size is None
                          else self._epoch_batched(opt, Xt, W, n, g, epoch))
                 parts['reseeded'] = self.n_reseeded_ - before
                 for k in self.history_: self.history_[k].append(parts.get(k, float('nan')))
+                self.n_iter_ = epoch + 1
         self.train_seconds_ = time.perf_counter() - t0
-        self.n_iter_ = int(self.epochs)
         q = self._proba(Xt)
         self.proba_ = q.cpu().numpy(); self.labels_ = self.proba_.argmax(1)
         self.embedding_ = self._encode(Xt, ae).cpu().numpy()
-        if self.callback is not None: self.callback(int(self.epochs), self.labels_, self)
+        if self.callback is not None: self.callback(self.n_iter_, self.labels_, self)
         self._warn_collapse(self.labels_, self.n_clusters)
         return self
 
@@ -436,10 +443,10 @@ class SCGCStar(SCGC):
     def __init__(self, n_clusters:int=3, variant:str='scgc-star', alpha:float=1.0, beta:float=0.1, r:int=1, tau:float=0.25,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
                  pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0,
-                 batch_size=None, chunk_size=None, reseed_empty:bool=False, cache:bool=True, callback=None, device='cpu',
+                 batch_size=None, chunk_size=None, reseed_empty:bool=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
                  random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, reseed_empty, cache,
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, reseed_empty, tol, cache,
                          callback, device, random_state, verbose)
 
 class PamC(SCGC):
@@ -448,10 +455,10 @@ class PamC(SCGC):
     def __init__(self, n_clusters:int=3, variant:str='pamc', alpha:float=2.0, beta:float=2.0, r:int=1, tau:float=0.5,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
                  pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0,
-                 batch_size=None, chunk_size=None, reseed_empty:bool=False, cache:bool=True, callback=None, device='cpu',
+                 batch_size=None, chunk_size=None, reseed_empty:bool=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
                  random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, reseed_empty, cache,
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, reseed_empty, tol, cache,
                          callback, device, random_state, verbose)
 
 # %% ../nbs/20_scgc.ipynb #d5590c61
@@ -465,12 +472,12 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
                     dataset:str, # a `clusterkit.data.load_graph` name
                     seed:int, # random_state of the run
                     device='cpu', # torch device
-                    **options): # `-o key=value` overrides (strings): epochs, alpha, beta, r, tau, lr, pretrain_epochs, chunk_size, agc, max_order
+                    **options): # `-o key=value` overrides (strings): epochs, alpha, beta, r, tau, lr, tol, pretrain_epochs, chunk_size, smooth, reseed_empty, agc, max_order
     "One benchmark run: final and paper-max metrics, same-run baselines, timings and per-epoch curves."
     from clusterkit.data import load_graph
     from clusterkit.metrics import cluster_scores
     d = load_graph(dataset); X, y = d.x.numpy(), d.y.numpy(); K = int(y.max()) + 1
-    kw = {k: float(options[k]) for k in ('alpha', 'beta', 'tau', 'lr') if k in options}
+    kw = {k: float(options[k]) for k in ('alpha', 'beta', 'tau', 'lr', 'tol') if k in options}
     kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth') if k in options})
     if 'reseed_empty' in options: kw['reseed_empty'] = option_flag(options['reseed_empty'])
     kw.setdefault('epochs', 200)
@@ -489,18 +496,19 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     metrics.update(_prefixed('ae_kmeans_', cluster_scores(y, est.ae_labels_)))
     extra = dict(curves=curves, loss=est.history_, paper_max_acc_epoch=int(np.argmax(curves['acc'])),
                  cluster_sizes=np.bincount(est.labels_, minlength=K).tolist(), reseeded=int(est.n_reseeded_),
-                 warnings=[str(w.message) for w in caught])
+                 warnings=[str(w.message) for w in caught], n_iter=int(est.n_iter_))
     if option_flag(options.get('agc', '1')):
         from clusterkit.agc import agc_bench_keys
         agc_metrics, agc_extra = agc_bench_keys(dataset, seed, int(options.get('max_order', 60)))
         metrics.update(agc_metrics); extra.update(agc_extra)
-    epochs = max(int(est.epochs), 1)
+    epochs = max(int(est.n_iter_), 1)
     timings = dict(pretrain_s=est.pretrain_seconds_, train_s=est.train_seconds_,
                    s_per_epoch=(est.train_seconds_ - eval_s[0]) / epochs, eval_s=eval_s[0])
-    protocol = dict(final='labels after the last epoch (plain keys)',
+    protocol = dict(final=('labels after the last epoch (plain keys)' if not est.tol else
+                           f'labels where DEC\'s rule stopped training (fewer than {est.tol:g} of the nodes changed cluster in one epoch; no labels used; extra.n_iter epochs), at most {est.epochs} epochs (plain keys)'),
                     paper_max='max over epochs 0..E of each metric separately, selected with ground truth (optimistic)',
                     preset={k: est.get_params()[k] for k in ('alpha', 'beta', 'r', 'tau', 'lr', 'epochs')},
-                    reseed_empty=bool(est.reseed_empty),
+                    reseed_empty=bool(est.reseed_empty), tol=float(est.tol),
                     input=('raw features' if not est.smooth else f'((I + A_sym)/2)^{est.smooth} X (smoothed input, not the published method)'),
                     pretrain=f'{est.pretrain_epochs} epochs Adam {est.pretrain_lr} batch {est.pretrain_batch_size} MSE, cached',
                     kmeans_='raw features, 10 inits', ae_kmeans_='pretrained AE embedding, 20 inits (the initialisation)',

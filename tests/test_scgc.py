@@ -124,3 +124,27 @@ def test_reseed_moves_an_empty_centre():
     mu = torch.stack([z[:30].mean(0), z[30:].mean(0), torch.full((4,), 100.)])
     assert reseed_empty_clusters(z, mu) == 1
     assert torch.bincount(student_t_assign(z, mu).argmax(1), minlength=3).min() > 0
+
+
+@pytest.mark.parametrize('cls', [SCGCStar, PamC])
+def test_tol_stops_early_and_is_a_prefix_of_the_full_run(cls, g60):
+    # DEC's rule only cuts the run short: the epochs it keeps are those of the run without it (same losses, same steps)
+    kw = {**TINY, 'epochs': 30}
+    full = cls(3, **kw).fit(g60.x.numpy(), edge_index=g60.edge_index)
+    seen = []
+    cut = cls(3, tol=0.05, callback=lambda e, l, m: seen.append(l), **kw).fit(g60.x.numpy(), edge_index=g60.edge_index)
+    assert full.n_iter_ == 30 and 1 <= cut.n_iter_ < 30
+    np.testing.assert_allclose(cut.history_['loss'], full.history_['loss'][:cut.n_iter_])
+    assert np.mean(seen[-1] != seen[-2]) < 0.05
+    with pytest.raises(ValueError, match=r'tol=-0\.1 should be in \[0, 1\)'):
+        cls(3, tol=-0.1, **TINY).fit(g60.x.numpy(), edge_index=g60.edge_index)
+
+
+def test_bench_reports_where_tol_stopped():
+    from clusterkit.core import BENCHES
+    import clusterkit.scgc  # noqa: F401
+    if not require_data(): pytest.skip('no data directory')
+    res = BENCHES['pamc'].fn('digits', 0, epochs='40', pretrain_epochs='2', agc='0', tol='0.2')
+    n = res['extra']['n_iter']
+    assert 1 <= n < 40 and len(res['extra']['curves']['acc']) == n + 1 and res['protocol']['tol'] == 0.2
+    assert "DEC's rule" in res['protocol']['final']
