@@ -349,16 +349,13 @@ class SCGC(ClusterEstimator):
         t0 = time.perf_counter()
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            prev, self.n_iter_ = None, 0
+            self._prev_labels, self.n_iter_ = None, 0
             for epoch in progress(range(int(self.epochs)), desc=self.variant, verbose=self.verbose):
-                if self.tol > 0:                                   # DEC's stopping rule, on the labels this epoch starts from
-                    cur = self._proba(Xt).argmax(1)
-                    if prev is not None and (cur != prev).float().mean().item() < self.tol: break
-                    prev = cur
                 before = self.n_reseeded_
                 if self.reseed_empty and self.batch_size is not None: self._reseed(self._encode(Xt))   # full batch: inside the step
                 parts = (self._epoch_full(opt, Xt, W, epoch) if self.batch_size is None
                          else self._epoch_batched(opt, Xt, W, n, g, epoch))
+                if parts is None: break                            # `tol`: the labels settled, this epoch did not step
                 parts['reseeded'] = self.n_reseeded_ - before
                 for k in self.history_: self.history_[k].append(parts.get(k, float('nan')))
                 self.n_iter_ = epoch + 1
@@ -383,9 +380,17 @@ class SCGC(ClusterEstimator):
         loss, parts = self._loss(z, x, x_hat, q, p, W, labels)
         return loss, parts, labels
 
+    def _settled(self, labels) -> bool:
+        "DEC's stopping rule (`tol`): fewer than `tol` of the nodes changed cluster since the previous epoch's start labels."
+        if self.tol <= 0: return False
+        prev, self._prev_labels = self._prev_labels, labels
+        return prev is not None and (labels != prev).float().mean().item() < self.tol
+
     def _epoch_full(self, opt, Xt, W, epoch):
+        "One step on all nodes; None (and no step) when `tol` finds the labels of this forward pass settled."
         loss, parts, labels = self._step(Xt, W, reseed=self.reseed_empty)
         self._check_loss(loss, parts, epoch)
+        if self._settled(labels): return None
         if self.callback is not None: self.callback(epoch, labels.cpu().numpy(), self)
         opt.zero_grad(); loss.backward(); opt.step()
         return {k: float(v.detach()) for k, v in parts.items()}
@@ -393,6 +398,7 @@ class SCGC(ClusterEstimator):
     def _epoch_batched(self, opt, Xt, W, n, g, epoch):
         from torch_geometric.data import Data
         from clusterkit.graph import node_batches
+        if self.tol > 0 and self._settled(self._proba(Xt).argmax(1)): return None   # batches see no full label set: one pass
         sums, nb = {}, 0
         for sub in node_batches(Data(edge_index=W[0], edge_weight=W[1], num_nodes=n), self.batch_size, num_hops=0, random_state=g):
             nodes = sub.n_id.to(Xt.device)
