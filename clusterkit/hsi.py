@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from sklearn.cluster import KMeans
+from sklearn.cluster import KMeans, SpectralClustering
 from sklearn.metrics import adjusted_rand_score
 from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
@@ -582,8 +582,8 @@ def run_hsi_gcn(dataset:str, # 'salinas_a', 'jasper_ridge' or 'samson'
             'kmeans_superpixels': KMeans(K, n_init=10, random_state=seed).fit_predict(est.features_)[est.segments_],
             'spectral_superpixels': spectral_labels(est.edge_index_.numpy(), len(est.features_), K, seed)[est.segments_],
             'ward_superpixels': spatial_ward(est.features_, region_adjacency(est.segments_), K)[est.segments_],
-            'spectral_knn_superpixels': spectral_labels(knn_graph(est.features_, 10, metric='l2')[0].cpu().numpy(),
-                                                        len(est.features_), K, seed)[est.segments_]}
+            'spectral_knn_superpixels': SpectralClustering(K, affinity='nearest_neighbors', n_neighbors=10,
+                                                           random_state=seed).fit_predict(est.features_)[est.segments_]}
     for name, lab in maps.items(): metrics.update(_prefixed(name + '_', pick(labelled_scores(scene.gt, lab))))
     metrics['oracle_superpixel_acc'] = est.oracle_acc_
     protocol = dict(protocol=f'final (consensus medoid of the last {est.final_window} epochs; no labels used)',
