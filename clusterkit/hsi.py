@@ -6,10 +6,12 @@ import copy, math, time, warnings
 from typing import Optional
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from sklearn.cluster import KMeans, SpectralClustering
+from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 from sklearn.metrics import adjusted_rand_score
 from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
@@ -508,9 +510,6 @@ def spatial_ward(features, # `(M, D)` one row per superpixel (array or tensor)
                  n_clusters:int, # K, the number of clusters
                 ) -> np.ndarray:
     "Ward agglomerative clustering whose merges are restricted to adjacent regions: `(M,)` labels, each cluster connected."
-    from scipy import sparse
-    from scipy.sparse.csgraph import connected_components
-    from sklearn.cluster import AgglomerativeClustering
     X = features.detach().cpu().numpy() if isinstance(features, torch.Tensor) else np.asarray(features, dtype=np.float64)
     if X.ndim != 2: raise ValueError(f"features should be 2-D (M, D) but has shape {X.shape}.")
     if not np.isfinite(X).all(): raise ValueError("features hold NaN or infinite values.")
@@ -522,7 +521,8 @@ def spatial_ward(features, # `(M, D)` one row per superpixel (array or tensor)
     A = sparse.coo_matrix((np.ones(e.shape[1]), (e[0], e[1])), shape=(M, M)).tocsr()
     A = ((A + A.T) > 0).astype(np.float64)
     n_comp = connected_components(A, directed=False)[0]
-    if n_comp > 1: raise ValueError(f"the region graph has {n_comp} connected components; spatial_ward needs a connected graph.")
+    if n_comp > 1: raise ValueError(f"the region graph has {n_comp} connected components; spatial_ward needs a connected graph "
+                                f"(the region adjacency of a whole image is connected; check the segmentation or the edge list).")
     return AgglomerativeClustering(n_clusters, linkage='ward', connectivity=A).fit_predict(X).astype(np.int64)
 
 # %% ../nbs/21_hsi.ipynb #0300a18d
