@@ -17,8 +17,8 @@ from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
 from skimage.segmentation import slic
 
-from .core import (ClusterEstimator, PeakRSS, check_n_clusters, check_positive, get_device, progress,
-                             register_bench, register_demo, seed_everything, torch_generator)
+from .core import (ClusterEstimator, PeakRSS, check_edge_index, check_finite, check_n_clusters, check_positive,
+                             get_device, progress, register_bench, register_demo, seed_everything, torch_generator)
 from .graph import knn_graph, normalize_adj, to_undirected
 from .metrics import cluster_scores, spectral_labels
 from .nn.ssgco import SSGCOEncoder
@@ -377,13 +377,21 @@ class SuperpixelGCNClustering(ClusterEstimator):
             edges, _ = to_undirected(torch.cat([edges, ek.long().cpu()], 1), M, remove_self_loops=True)
         return Z, seg, feats, edges
 
+    @staticmethod
+    @torch.no_grad()
+    def _target_forward(model, x, ei, ew):
+        "The target branch in eval mode (its previous mode restored): encoder output `h` and L2-normalised projection."
+        mods = (model.target_encoder, model.target_projector); was = [m.training for m in mods]
+        for m in mods: m.eval()
+        h = model.target_encoder(x, ei, ew, normalized=True)
+        emb = F.normalize(model.target_projector(h), dim=1)
+        for m, w in zip(mods, was): m.train(w)
+        return h, emb
+
     @torch.no_grad()
     def _cluster(self, model, x, ei, ew, gen):
         "Pseudo-labels (target in eval mode): cosine k-means on the normalised projections, or Euclidean k-means on the encoder output."
-        model.target_encoder.eval(); model.target_projector.eval()
-        h = model.target_encoder(x, ei, ew, normalized=True)
-        emb = F.normalize(model.target_projector(h), dim=1)
-        model.target_encoder.train(); model.target_projector.train()
+        h, emb = self._target_forward(model, x, ei, ew)
         if self.cluster_on == 'encoder':
             labels, _ = euclidean_kmeans(h, self.n_clusters, self.kmeans_n_init, generator=gen)
             centres = cluster_centres(emb, labels, self.n_clusters)   # the losses live on the projections
@@ -495,14 +503,11 @@ class SuperpixelGCNClustering(ClusterEstimator):
         "Representations of the superpixels by the fitted target branch on the final learned graph: `(M, D)`."
         if not hasattr(self, 'model_'): raise RuntimeError("this SuperpixelGCNClustering is not fitted yet; call fit first.")
         if output not in ('encoder', 'projection'): raise ValueError(f"output={output!r} should be 'encoder' or 'projection'.")
-        model = self.model_; dev = next(model.parameters()).device
-        x = torch.as_tensor(self.features_, device=dev); M = len(x)
-        ei, ew = normalize_adj(self.edge_index_.to(dev), M, self.edge_weight_.to(dev))
-        was = model.training; model.eval()
-        h = model.target_encoder(x, ei, ew, normalized=True)
-        if output == 'projection': h = F.normalize(model.target_projector(h), dim=1)
-        model.train(was)
-        return h.cpu().numpy()
+        dev = next(self.model_.parameters()).device
+        x = torch.as_tensor(self.features_, device=dev)
+        ei, ew = normalize_adj(self.edge_index_.to(dev), len(x), self.edge_weight_.to(dev))
+        h, emb = self._target_forward(self.model_, x, ei, ew)
+        return (h if output == 'encoder' else emb).cpu().numpy()
 
 # %% ../nbs/21_hsi.ipynb #5a7d0c02
 def spatial_ward(features, # `(M, D)` one row per superpixel (array or tensor)
@@ -512,12 +517,9 @@ def spatial_ward(features, # `(M, D)` one row per superpixel (array or tensor)
     "Ward agglomerative clustering whose merges are restricted to adjacent regions: `(M,)` labels, each cluster connected."
     X = features.detach().cpu().numpy() if isinstance(features, torch.Tensor) else np.asarray(features, dtype=np.float64)
     if X.ndim != 2: raise ValueError(f"features should be 2-D (M, D) but has shape {X.shape}.")
-    if not np.isfinite(X).all(): raise ValueError("features hold NaN or infinite values.")
+    check_finite(X, 'features')
     M = len(X); check_n_clusters(n_clusters, M)
-    e = edge_index.detach().cpu().numpy() if isinstance(edge_index, torch.Tensor) else np.asarray(edge_index)
-    if e.ndim != 2 or e.shape[0] != 2: raise ValueError(f"edge_index should have shape (2, E) but has shape {e.shape}.")
-    if e.size and (e.min() < 0 or e.max() >= M):
-        raise ValueError(f"edge_index holds node ids in [{e.min()}, {e.max()}] but features have M={M} rows.")
+    e = check_edge_index(edge_index, M).cpu().numpy()
     A = sparse.coo_matrix((np.ones(e.shape[1]), (e[0], e[1])), shape=(M, M)).tocsr()
     A = ((A + A.T) > 0).astype(np.float64)
     n_comp = connected_components(A, directed=False)[0]
