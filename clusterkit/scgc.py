@@ -256,6 +256,7 @@ class SCGC(ClusterEstimator):
                  kmeans_n_init:int=20, # k-means restarts initialising the centres
                  knn_k:int=3, # neighbours of the kNN graph built when `fit` gets no graph
                  smooth:int=0, # feed ((I + A_sym)/2)^smooth X to the autoencoder (0: raw features, as published)
+                 features:str='raw', # 'raw' (as published) or 'agc': truncated SVD to 50 dimensions and unit rows before `smooth`, unit rows after
                  batch_size:Optional[int]=None, # nodes per mini-batch (PamC only); None: full batch
                  chunk_size:Optional[int]=None, # row block of the N x N similarities (SCGC, SCGC*)
                  reseed_empty:bool=False, # move the centre of a cluster that lost every node next to the largest cluster's farthest member (not in the papers)
@@ -269,7 +270,7 @@ class SCGC(ClusterEstimator):
         self.n_clusters, self.variant, self.alpha, self.beta, self.r, self.tau, self.lr = n_clusters, variant, alpha, beta, r, tau, lr
         self.epochs, self.n_z, self.hidden, self.pretrain_epochs, self.pretrain_lr = epochs, n_z, hidden, pretrain_epochs, pretrain_lr
         self.pretrain_batch_size, self.kmeans_n_init, self.knn_k, self.batch_size = pretrain_batch_size, kmeans_n_init, knn_k, batch_size
-        self.smooth, self.reseed_empty, self.tol = smooth, reseed_empty, tol
+        self.smooth, self.features, self.reseed_empty, self.tol = smooth, features, reseed_empty, tol
         self.chunk_size, self.cache, self.callback, self.device = chunk_size, cache, callback, device
         self.random_state, self.verbose = random_state, verbose
 
@@ -289,6 +290,7 @@ class SCGC(ClusterEstimator):
         check_positive(self.lr, 'lr')
         if int(self.epochs) != self.epochs or self.epochs < 0: raise ValueError(f"epochs={self.epochs} should be an integer >= 0.")
         if int(self.smooth) != self.smooth or self.smooth < 0: raise ValueError(f"smooth={self.smooth} should be an integer >= 0.")
+        if self.features not in ('raw', 'agc'): raise ValueError(f"features={self.features!r} should be 'raw' or 'agc'.")
         if not 0 <= self.tol < 1: raise ValueError(f"tol={self.tol} should be in [0, 1) (a fraction of the nodes; 0 never stops early).")
         if self.batch_size is not None and self.variant != 'pamc':
             raise ValueError(f"batch_size={self.batch_size} needs variant='pamc'; SCGC and SCGC* need all N x N similarities "
@@ -302,6 +304,22 @@ class SCGC(ClusterEstimator):
     def _graph_operator(self, ei, n):
         from clusterkit.graph import influence_operator
         return influence_operator(ei, n, int(self.r), mode=_VARIANTS[self.variant][0], norm='rw')
+
+    def _input(self, X, ei, n, seed):
+        "The autoencoder's input: `X`, or its AGC reduction (`features='agc'`), low-pass filtered `smooth` times."
+        if self.features == 'agc':
+            from clusterkit.agc import agc_features
+            X = agc_features(X, 50, seed)
+        if self.smooth: X = self._smooth(X, ei, n)
+        if self.features == 'agc': X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+        return np.ascontiguousarray(X, dtype=np.float32)
+
+    def _new_nodes(self, X):
+        "Validate new nodes' features for `predict_proba` and `encode`."
+        if self.features == 'agc':
+            raise ValueError("features='agc' reduced X with an SVD fitted on the training nodes and filtered it on their graph; "
+                             "new nodes cannot be transformed alike: call predict_proba() or encode() without X for the training nodes.")
+        return self._validate_X(validate_data(self, X, dtype=np.float32, reset=False))
 
     def _smooth(self, X, ei, n):
         from clusterkit.agc import lowpass_operator
@@ -330,7 +348,7 @@ class SCGC(ClusterEstimator):
         ei = self._graph(X, edge_index, n)
         W = self._graph_operator(ei, n)
         W = (W[0].to(dev), W[1].to(dev).float())
-        if self.smooth: X = self._smooth(X, ei, n)
+        X = self._input(X, ei, n, seed)
         t0 = time.perf_counter()
         ae = pretrain_autoencoder(X, self.n_z, self.hidden, self.pretrain_epochs, self.pretrain_batch_size, self.pretrain_lr,
                                   seed, dev, cache=self.cache and self.pretrain_epochs > 0, verbose=self.verbose)
@@ -429,7 +447,7 @@ class SCGC(ClusterEstimator):
         "Soft assignments `q` (the encoder is an MLP, so new nodes need no graph)."
         check_is_fitted(self, 'labels_')
         if X is None: return self.proba_
-        X = self._validate_X(validate_data(self, X, dtype=np.float32, reset=False))
+        X = self._new_nodes(X)
         return self._proba(torch.from_numpy(X).to(self.mu_.device)).cpu().numpy()
 
     def predict(self, X=None) -> np.ndarray:
@@ -440,7 +458,7 @@ class SCGC(ClusterEstimator):
         "The embedding `z` of `X` (None: the training nodes)."
         check_is_fitted(self, 'labels_')
         if X is None: return self.embedding_
-        X = self._validate_X(validate_data(self, X, dtype=np.float32, reset=False))
+        X = self._new_nodes(X)
         return self._encode(torch.from_numpy(X).to(self.mu_.device)).cpu().numpy()
 
 class SCGCStar(SCGC):
@@ -448,11 +466,11 @@ class SCGCStar(SCGC):
     _default_variant = 'scgc-star'
     def __init__(self, n_clusters:int=3, variant:str='scgc-star', alpha:float=1.0, beta:float=0.1, r:int=1, tau:float=0.25,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
-                 pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0,
+                 pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0, features:str='raw',
                  batch_size=None, chunk_size=None, reseed_empty:bool=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
                  random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, reseed_empty, tol, cache,
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, features, batch_size, chunk_size, reseed_empty, tol, cache,
                          callback, device, random_state, verbose)
 
 class PamC(SCGC):
@@ -460,11 +478,11 @@ class PamC(SCGC):
     _default_variant = 'pamc'
     def __init__(self, n_clusters:int=3, variant:str='pamc', alpha:float=2.0, beta:float=2.0, r:int=1, tau:float=0.5,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
-                 pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0,
+                 pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0, features:str='raw',
                  batch_size=None, chunk_size=None, reseed_empty:bool=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
                  random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, batch_size, chunk_size, reseed_empty, tol, cache,
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, features, batch_size, chunk_size, reseed_empty, tol, cache,
                          callback, device, random_state, verbose)
 
 # %% ../nbs/20_scgc.ipynb #d5590c61
@@ -474,17 +492,25 @@ _PAPER_KEYS = ('acc', 'nmi', 'ari', 'f1')
 
 def _prefixed(prefix, d): return {f'{prefix}{k}': v for k, v in d.items()}
 
+def _input_protocol(est) -> str:
+    "How the autoencoder's input was formed, in words, for the JSON record."
+    if est.features == 'agc':
+        return (f'truncated SVD of X to 50 dimensions, unit rows, ((I + A_sym)/2)^{est.smooth} applied, unit rows again '
+                '(AGC-style input, not the published method)')
+    return 'raw features' if not est.smooth else f'((I + A_sym)/2)^{est.smooth} X (smoothed input, not the published method)'
+
 def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
                     dataset:str, # a `clusterkit.data.load_graph` name
                     seed:int, # random_state of the run
                     device='cpu', # torch device
-                    **options): # `-o key=value` overrides (strings): epochs, alpha, beta, r, tau, lr, tol, pretrain_epochs, chunk_size, smooth, reseed_empty, agc, max_order
+                    **options): # `-o key=value` overrides (strings): epochs, alpha, beta, r, tau, lr, tol, pretrain_epochs, chunk_size, smooth, features, reseed_empty, agc, max_order
     "One benchmark run: final and paper-max metrics, same-run baselines, timings and per-epoch curves."
     from clusterkit.data import load_graph
     from clusterkit.metrics import cluster_scores
     d = load_graph(dataset); X, y = d.x.numpy(), d.y.numpy(); K = int(y.max()) + 1
     kw = {k: float(options[k]) for k in ('alpha', 'beta', 'tau', 'lr', 'tol') if k in options}
     kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth') if k in options})
+    if 'features' in options: kw['features'] = options['features']
     if 'reseed_empty' in options: kw['reseed_empty'] = option_flag(options['reseed_empty'])
     kw.setdefault('epochs', 200)
     curves, eval_s = {k: [] for k in _PAPER_KEYS}, [0.]
@@ -515,7 +541,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
                     paper_max='max over epochs 0..E of each metric separately, selected with ground truth (optimistic)',
                     preset={k: est.get_params()[k] for k in ('alpha', 'beta', 'r', 'tau', 'lr', 'epochs')},
                     reseed_empty=bool(est.reseed_empty), tol=float(est.tol),
-                    input=('raw features' if not est.smooth else f'((I + A_sym)/2)^{est.smooth} X (smoothed input, not the published method)'),
+                    input=_input_protocol(est),
                     pretrain=f'{est.pretrain_epochs} epochs Adam {est.pretrain_lr} batch {est.pretrain_batch_size} MSE, cached',
                     kmeans_='raw features, 10 inits', ae_kmeans_='pretrained AE embedding, 20 inits (the initialisation)',
                     agc_='label-free order', oracle_agc_='best order by ground truth (oracle)')
