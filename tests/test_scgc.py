@@ -148,3 +148,23 @@ def test_bench_reports_where_tol_stopped():
     n = res['extra']['n_iter']
     assert 1 <= n < 40 and len(res['extra']['curves']['acc']) == n + 1 and res['protocol']['tol'] == 0.2
     assert "DEC's rule" in res['protocol']['final']
+
+
+def test_agc_input_variant(g60):
+    "features='agc': unit rows reach the autoencoder, runs are reproducible, new nodes are refused, the bench records it."
+    X, ei = g60.x.numpy(), g60.edge_index
+    with pytest.raises(ValueError, match="features='svd' should be 'raw' or 'agc'"): PamC(3, features='svd', **TINY).fit(X, edge_index=ei)
+    Xw = np.hstack([X, np.random.RandomState(0).rand(60, 64).astype(np.float32)])   # 80 columns: the SVD to 50 runs
+    a = PamC(3, features='agc', smooth=3, **TINY).fit(Xw, edge_index=ei)
+    b = PamC(3, features='agc', smooth=3, **TINY).fit(Xw, edge_index=ei)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    H = a._input(Xw, ei, 60, 0)
+    assert H.shape == (60, 50) and np.allclose(np.linalg.norm(H, axis=1), 1, atol=1e-5)
+    assert next(m for m in a.autoencoder_.encoder.modules() if isinstance(m, torch.nn.Linear)).in_features == 50
+    with pytest.raises(ValueError, match="features='agc' reduced X"): a.encode(Xw)
+    np.testing.assert_array_equal(a.predict(), a.labels_)
+    from clusterkit.core import BENCHES
+    if not require_data(): pytest.skip('no data directory')
+    res = BENCHES['pamc'].fn('digits', 0, epochs='3', pretrain_epochs='2', agc='0', features='agc', smooth='3')
+    assert 'truncated SVD of X to 50 dimensions' in res['protocol']['input'] and '^3' in res['protocol']['input']
+    assert 0 <= res['metrics']['acc'] <= 1
