@@ -306,13 +306,14 @@ class SCGC(ClusterEstimator):
         return influence_operator(ei, n, int(self.r), mode=_VARIANTS[self.variant][0], norm='rw')
 
     def _input(self, X, ei, n, seed):
-        "The autoencoder's input: `X`, or its AGC reduction (`features='agc'`), low-pass filtered `smooth` times."
-        if self.features == 'agc':
-            from clusterkit.agc import agc_features
-            X = agc_features(X, 50, seed)
-        if self.smooth: X = self._smooth(X, ei, n)
-        if self.features == 'agc': X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
-        return np.ascontiguousarray(X, dtype=np.float32)
+        "The autoencoder's input: `X` or, with `features='agc'`, AGC's input (SVD to 50 dimensions, unit rows); then `smooth` low-pass steps (and unit rows again under 'agc')."
+        from clusterkit.agc import agc_features, lowpass_operator
+        if self.features == 'agc': X = agc_features(X, 50, seed)
+        if not self.smooth: return X
+        G, H = lowpass_operator(ei, n), torch.from_numpy(X)
+        for _ in range(int(self.smooth)): H = G @ H
+        H = H.numpy()
+        return H / np.maximum(np.linalg.norm(H, axis=1, keepdims=True), 1e-12) if self.features == 'agc' else H
 
     def _new_nodes(self, X):
         "Validate new nodes' features for `predict_proba` and `encode`."
@@ -320,12 +321,6 @@ class SCGC(ClusterEstimator):
             raise ValueError("features='agc' reduced X with an SVD fitted on the training nodes and filtered it on their graph; "
                              "new nodes cannot be transformed alike: call predict_proba() or encode() without X for the training nodes.")
         return self._validate_X(validate_data(self, X, dtype=np.float32, reset=False))
-
-    def _smooth(self, X, ei, n):
-        from clusterkit.agc import lowpass_operator
-        G, H = lowpass_operator(ei, n), torch.from_numpy(X)
-        for _ in range(int(self.smooth)): H = G @ H
-        return H.numpy()
 
     def _loss(self, z, x, x_hat, q, p, W, labels):
         parts = {'kl': kl_loss(p, q)}
