@@ -10,10 +10,27 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from torch_geometric.nn import MessagePassing
 
-from ..graph import normalize_adj
+from ..graph import normalize_adj, to_csr
 
 # %% auto #0
 __all__ = ['SSGCOConv', 'SSGCOEncoder']
+
+# %% ../../nbs/11a_nn.ssgco.ipynb #189fac2b
+def _is_sparse(A) -> bool: return isinstance(A, Tensor) and A.layout in (torch.sparse_csr, torch.sparse_coo)
+
+def _adjacency(edge_index, edge_weight, n:int, normalize:bool, dtype):
+    "`(adj_t, edge_index, edge_weight)`: a CSR `adj_t` (row i holds the sources of node i), or `None` and the edge list when a weight needs a gradient."
+    if _is_sparse(edge_index):
+        A = edge_index.to_sparse_csr() if edge_index.layout == torch.sparse_coo else edge_index
+        if tuple(A.shape) != (n, n): raise ValueError(f"SSGCOConv: adj_t has shape {tuple(A.shape)} but x has {n} rows; expected ({n}, {n}).")
+        if not normalize: return A, None, None
+        crow, src, w = A.crow_indices(), A.col_indices(), A.values()
+        dst = torch.repeat_interleave(torch.arange(n, device=src.device), crow[1:] - crow[:-1])
+        edge_index, edge_weight = torch.stack([src, dst]), w
+    if normalize: edge_index, edge_weight = normalize_adj(edge_index, n, edge_weight)
+    if edge_weight is not None and edge_weight.requires_grad: return None, edge_index, edge_weight
+    return to_csr(edge_index.flip(0), edge_weight, n, dtype=dtype), None, None
+
 
 # %% ../../nbs/11a_nn.ssgco.ipynb #dc16b860
 class SSGCOConv(MessagePassing):
@@ -50,20 +67,23 @@ class SSGCOConv(MessagePassing):
 
     def forward(self,
                 x:Tensor, # `(M, C, D)` node spectra (`(M, D)` is read as C=1)
-                edge_index:Tensor, # `(2, E)` graph, both directions of every undirected edge
-                edge_weight:Optional[Tensor]=None, # `(E,)` weights (A, or $\hat A$ when `normalize=False`)
+                edge_index:Tensor, # `(2, E)` graph, both directions of every undirected edge, or a CSR `adj_t` `(M, M)`
+                edge_weight:Optional[Tensor]=None, # `(E,)` weights (A, or $\hat A$ when `normalize=False`); unused with `adj_t`
                ) -> Tensor:
         if x.dim() == 2: x = x.unsqueeze(1)
         if x.dim() != 3 or x.size(1) != self.in_channels or x.size(2) != self.in_length:
             raise ValueError(f"SSGCOConv expects x of shape (M, {self.in_channels}, {self.in_length}) but got {tuple(x.shape)}.")
-        if self.normalize: edge_index, edge_weight = normalize_adj(edge_index, x.size(0), edge_weight)
+        adj_t, edge_index, edge_weight = _adjacency(edge_index, edge_weight, x.size(0), self.normalize, x.dtype)
         h = F.relu(self.bn_spectral(self.conv(x))).flatten(1)
-        h = self.propagate(edge_index, x=self.lin(h), edge_weight=edge_weight)
+        if adj_t is None: h = self.propagate(edge_index, x=self.lin(h), edge_weight=edge_weight)
+        else: h = self.propagate(adj_t, x=self.lin(h), edge_weight=None)
         if self.bias is not None: h = h + self.bias
         return F.relu(self.bn_graph(h)).view(-1, self.out_channels, self.out_length)
 
     def message(self, x_j:Tensor, edge_weight:Optional[Tensor]) -> Tensor:
         return x_j if edge_weight is None else edge_weight.view(-1, 1) * x_j
+
+    def message_and_aggregate(self, adj_t:Tensor, x:Tensor) -> Tensor: return adj_t @ x
 
     def __repr__(self):
         return (f"{self.__class__.__name__}(({self.in_channels}, {self.in_length}) -> ({self.out_channels}, "
@@ -100,12 +120,12 @@ class SSGCOEncoder(nn.Module):
 
     def forward(self,
                 x:Tensor, # `(M, D)` node spectra
-                edge_index:Tensor, # `(2, E)` graph
+                edge_index:Tensor, # `(2, E)` graph, or a CSR `adj_t`
                 edge_weight:Optional[Tensor]=None, # `(E,)` raw weights of A (normalised here)
                 normalized:bool=False, # True when `(edge_index, edge_weight)` already is $\hat A$
                ) -> Tensor:
-        if not normalized: edge_index, edge_weight = normalize_adj(edge_index, x.size(0), edge_weight)
-        for layer in self.layers: x = layer(x, edge_index, edge_weight)
+        adj_t, edge_index, edge_weight = _adjacency(edge_index, edge_weight, x.size(0), not normalized, x.dtype)
+        for layer in self.layers: x = layer(x, edge_index if adj_t is None else adj_t, edge_weight)
         return x.flatten(1)
 
     def __repr__(self):
