@@ -223,6 +223,7 @@ def set_data_dir(path=None, # folder holding the datasets; `None` returns to the
 def require_data(*relpaths:str, # files relative to the data directory that a test or cell needs
                 ) -> bool:
     "True when every file is present; else print why and return False, or raise when `CLUSTERKIT_REQUIRE_DATA=1`."
+    if not relpaths: raise ValueError("require_data() was called with no file: name the files the cell needs, e.g. require_data('sdcn/acm.txt').")
     missing = [p for p in relpaths if not (get_data_dir()/p).exists()]
     if not missing: return True
     msg = (f"skipped: {len(missing)} data file(s) missing from the data directory {get_data_dir()} "
