@@ -6,7 +6,7 @@ import torch
 from sklearn.metrics import adjusted_rand_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from clusterkit.core import get_data_dir, require_data
+from clusterkit.core import get_data_dir
 from clusterkit.synthetic import make_csbm
 from clusterkit.scgc import SCGC, SCGCStar, PamC, neighbor_contrastive_loss, pamc_loss, PRESETS, get_preset
 
@@ -101,7 +101,6 @@ def test_bench_registered_and_runs_on_digits():
     from clusterkit.core import BENCHES
     import clusterkit.scgc  # noqa: F401  (registration happens at import)
     for name in ('scgc', 'scgc-star', 'pamc', 'pamc-scale'): assert name in BENCHES
-    if not require_data(): pytest.skip('no data directory')
     res = BENCHES['pamc'].fn('digits', 0, epochs='3', pretrain_epochs='2', agc='0')
     for k in ('acc', 'nmi', 'paper_max_acc', 'kmeans_acc', 'ae_kmeans_acc'): assert 0 <= res['metrics'][k] <= 1
     assert res['timings']['s_per_epoch'] > 0 and len(res['extra']['curves']['acc']) == 4
@@ -143,7 +142,6 @@ def test_tol_stops_early_and_is_a_prefix_of_the_full_run(cls, g60):
 def test_bench_reports_where_tol_stopped():
     from clusterkit.core import BENCHES
     import clusterkit.scgc  # noqa: F401
-    if not require_data(): pytest.skip('no data directory')
     res = BENCHES['pamc'].fn('digits', 0, epochs='40', pretrain_epochs='2', agc='0', tol='0.2')
     n = res['extra']['n_iter']
     assert 1 <= n < 40 and len(res['extra']['curves']['acc']) == n + 1 and res['protocol']['tol'] == 0.2
@@ -164,7 +162,6 @@ def test_agc_input_variant(g60):
     with pytest.raises(ValueError, match="features='agc' reduced X"): a.encode(Xw)
     np.testing.assert_array_equal(a.predict(), a.labels_)
     from clusterkit.core import BENCHES
-    if not require_data(): pytest.skip('no data directory')
     res = BENCHES['pamc'].fn('digits', 0, epochs='3', pretrain_epochs='2', agc='0', features='agc', smooth='3')
     assert 'truncated SVD of X to 50 dimensions' in res['protocol']['input'] and '^3' in res['protocol']['input']
     assert 0 <= res['metrics']['acc'] <= 1
