@@ -124,3 +124,19 @@ def test_cluster_on_encoder_reproducible_and_checked(scene):
     assert labelled_scores(gt, a.labels_)['acc'] > 0.7       # four equal materials: chance is about .25-.4, a collapse .25
     with pytest.raises(ValueError, match="cluster_on='cosine' should be 'projection' or 'encoder'"):
         SuperpixelGCNClustering(4, cluster_on='cosine', **FAST).fit(cube)
+
+@pytest.mark.parametrize('n_layers', [1, 2])
+def test_pixel_step_readout_of_the_exploratory_script(scene, n_layers):
+    "tools/hsi_pixel_step.py (the tutorial's pixel-level last step): its superpixel rows are the fitted encoder's output, and a pixel equal to its superpixel's mean gets that superpixel's embedding."
+    import copy, importlib.util, pathlib
+    spec = importlib.util.spec_from_file_location('hsi_pixel_step', pathlib.Path(__file__).parents[1] / 'tools' / 'hsi_pixel_step.py')
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    cube, gt = scene
+    est = SuperpixelGCNClustering(4, random_state=0, **dict(FAST, n_layers=n_layers)).fit(cube)
+    hs, hp = mod.encoder_pixel_embeddings(est)
+    np.testing.assert_allclose(hs.numpy(), est.encode(), rtol=1e-4, atol=1e-5)
+    assert hp.shape == (cube.shape[0] * cube.shape[1], hs.shape[1])
+    flat = copy.copy(est); flat.pca_ = est.features_[est.segments_]          # every pixel replaced by its superpixel's mean
+    hs2, hp2 = mod.encoder_pixel_embeddings(flat)
+    np.testing.assert_allclose(hp2.numpy(), hs2[torch.as_tensor(est.segments_.reshape(-1))].numpy(), rtol=1e-4, atol=1e-5)
+    assert not torch.allclose(hp, hs[torch.as_tensor(est.segments_.reshape(-1))])   # real pixels do move
