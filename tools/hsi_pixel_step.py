@@ -59,6 +59,8 @@ def probe(dataset, seed):
         new = torch.cdist(Z, centroids(Z, lab, K, ones)).argmin(1)
         if torch.equal(new, lab): break
         lab = new
+    else:
+        it = 101; print(f'{dataset} seed {seed}: the PCA-space steps did not converge in 100 steps', file=sys.stderr)
     out['pca_lloyd_converged'] = dict(score(lab), iterations=it - 1)
     hs, hp = encoder_pixel_embeddings(est)
     sizes = torch.bincount(seg, minlength=len(lab_sp)).to(hs.dtype)
