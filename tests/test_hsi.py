@@ -140,3 +140,18 @@ def test_pixel_step_readout_of_the_exploratory_script(scene, n_layers):
     hs2, hp2 = mod.encoder_pixel_embeddings(flat)
     np.testing.assert_allclose(hp2.numpy(), hs2[torch.as_tensor(est.segments_.reshape(-1))].numpy(), rtol=1e-4, atol=1e-5)
     assert not torch.allclose(hp, hs[torch.as_tensor(est.segments_.reshape(-1))])   # real pixels do move
+
+def test_ward_readout_records_reproduce_the_bench_records():
+    "tools/hsi_ward_readout.py refits the presets: its method and Ward-baseline rows must equal the committed bench records seed by seed, and its k-means row must be a k-means of the same embedding (close to the method)."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
+    for d in ('salinas_a', 'samson', 'jasper_ridge'):
+        bench = {r['seed']: r['metrics'] for r in json.loads((res / f'hsi_{d}.json').read_text())['runs']}
+        rows = json.loads((res / f'ward_readout_{d}.json').read_text())
+        assert [r['seed'] for r in rows] == [0, 1, 2]
+        for r in rows:
+            m = bench[r['seed']]
+            assert r['method'] == {'acc': m['acc'], 'nmi': m['nmi']}
+            assert r['ward_superpixel_means'] == {'acc': m['ward_superpixels_acc'], 'nmi': m['ward_superpixels_nmi']}
+            assert abs(r['kmeans_encoder']['acc'] - m['acc']) < 0.01
+            if d == 'salinas_a': assert r['ward_graph'] == r['ward_region']   # the preset has no kNN edges

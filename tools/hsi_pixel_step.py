@@ -67,8 +67,9 @@ def probe(dataset, seed):
     out['encoder_step'] = score(torch.cdist(hp, centroids(hs, lab_sp, K, sizes)).argmin(1))
     return out
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cli(probe, doc):
+    "Command line shared by the exploratory HSI readout scripts: `dataset seed... [--json out.json]`, one printed line per seed."
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument('dataset'); ap.add_argument('seeds', type=int, nargs='+'); ap.add_argument('--json')
     a = ap.parse_args()
     rows = []
@@ -76,3 +77,5 @@ if __name__ == '__main__':
         r = probe(a.dataset, s); rows.append(r)
         print(f"{a.dataset} seed {s}: " + ' | '.join(f"{k} {v['acc']:.4f}/{v['nmi']:.4f}" for k, v in r.items() if isinstance(v, dict)), flush=True)
     if a.json: json.dump(rows, open(a.json, 'w'), indent=1)
+
+if __name__ == '__main__': cli(probe, __doc__)
