@@ -165,3 +165,35 @@ def test_agc_input_variant(g60):
     res = BENCHES['pamc'].fn('digits', 0, epochs='3', pretrain_epochs='2', agc='0', features='agc', smooth='3')
     assert 'truncated SVD of X to 50 dimensions' in res['protocol']['input'] and '^3' in res['protocol']['input']
     assert 0 <= res['metrics']['acc'] <= 1
+
+def test_ae_pretrain_curve_script_matches_pretrain_autoencoder():
+    "tools/ae_pretrain_curve.py (the graph tutorial's pretraining-length table) trains the autoencoder exactly as pretrain_autoencoder does: same code, same k-means starting point."
+    import re, subprocess, sys, pathlib
+    from sklearn.cluster import KMeans
+    from clusterkit.data import load_graph
+    from clusterkit.metrics import cluster_scores
+    from clusterkit.scgc import pretrain_autoencoder
+    root = pathlib.Path(__file__).parents[1]
+    out = subprocess.run([sys.executable, str(root / 'tools' / 'ae_pretrain_curve.py'), 'digits', '1,3', '0'],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert [l.split()[4] for l in out] == ['1', '3']
+    mse = [float(re.search(r'mse (\S+)', l).group(1)) for l in out]
+    assert mse[1] < mse[0]                                   # the reconstruction improves with epochs
+    g = load_graph('digits'); X = g.x.numpy().astype(np.float32); y = g.y.numpy()
+    ae = pretrain_autoencoder(X, epochs=3, seed=0, cache=False)
+    with torch.no_grad(): z = ae.encode(torch.from_numpy(X)).numpy()
+    acc = cluster_scores(y, KMeans(len(np.unique(y)), n_init=20, random_state=0).fit(z).labels_)['acc']
+    assert float(re.search(r'acc (\S+)', out[1]).group(1)) == pytest.approx(acc, abs=1e-4)
+
+def test_longer_pretraining_record_pairs_with_the_published_usps_record():
+    "The tutorial's longer-pretraining probe compares seed by seed: same seeds, same graph baseline, only the pretraining length differs."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
+    a, b = (json.loads((res / f).read_text()) for f in ('scgc-star_usps.json', 'scgc-star-pre100_usps.json'))
+    assert b['protocol']['options'] == {'pretrain_epochs': '100'} and b['protocol']['pretrain'].startswith('100 epochs')
+    assert a['protocol']['pretrain'].startswith('30 epochs')
+    base = {r['seed']: r['metrics'] for r in a['runs']}
+    assert [r['seed'] for r in b['runs']] == [0, 1]
+    for r in b['runs']:
+        assert r['metrics']['agc_acc'] == base[r['seed']]['agc_acc'] and r['metrics']['kmeans_acc'] == base[r['seed']]['kmeans_acc']
+        assert r['metrics']['ae_kmeans_acc'] != base[r['seed']]['ae_kmeans_acc']   # another autoencoder
