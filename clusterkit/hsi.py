@@ -544,6 +544,7 @@ def spatial_ward(features, # `(M, D)` one row per superpixel (array or tensor)
 # 300 (225) .780/.796, 1200 (1706) .844/.763, against the preset's 600 (732 superpixels) .845/.842.
 # Its loss weights barely matter at this schedule (same session and seeds): alpha=0.1 .845/.841, alpha=2 .839/.840,
 # alpha=beta=0 (no prototype or edge loss) .843/.836, gamma=0.85 .845/.841.
+# A longer warm-up does not help either: warmup_epochs=900 .844/.839, 1200 (the reference's Indian Pines length) .844/.836.
 HSI_PRESETS = {
     'salinas_a': dict(n_segments=600, compactness=0.01, n_components=20, n_layers=2, hidden=512,
                       warmup_epochs=300, epochs=100, alpha=0.5, beta=0.01, gamma=0.45, cluster_on='encoder'),
