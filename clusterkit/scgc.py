@@ -82,6 +82,7 @@ def pretrain_autoencoder(X, # features (n, d)
                          device='cpu', # torch device
                          cache:bool=True, # read/write the on-disk cache
                          verbose:bool=False, # progress bar over epochs
+                         on_epoch=None, # optional `f(epoch, ae, mean_mse)` after every epoch; a cached autoencoder is loaded, not trained, so pass `cache=False` to see the epochs
                         ) -> SDCNAutoencoder:
     "Pretrain the SDCN autoencoder on reconstruction MSE (Adam, mini-batches), reusing a cached copy when one exists."
     X = np.asarray(X, dtype=np.float32); dev = get_device(device)
@@ -94,11 +95,14 @@ def pretrain_autoencoder(X, # features (n, d)
             ae.load_state_dict(torch.load(path, map_location=dev)); return ae
         opt = torch.optim.Adam(ae.parameters(), lr=lr)
         Xt = torch.from_numpy(X).to(dev); g = torch.Generator().manual_seed(int(seed))
-        for _ in progress(range(epochs), desc='pretrain AE', verbose=verbose):
+        for ep in progress(range(1, epochs + 1), desc='pretrain AE', verbose=verbose):
+            tot = 0.
             for idx in torch.randperm(len(X), generator=g).split(batch_size):
                 xb = Xt[idx.to(dev)]
                 loss = F.mse_loss(ae(xb)[0], xb)
                 opt.zero_grad(); loss.backward(); opt.step()
+                if on_epoch is not None: tot += loss.item() * len(idx)   # a host sync per batch only when asked
+            if on_epoch is not None: on_epoch(ep, ae, tot / len(X))
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f'.{os.getpid()}.tmp'); torch.save(ae.state_dict(), tmp); os.replace(tmp, path)

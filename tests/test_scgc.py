@@ -167,7 +167,7 @@ def test_agc_input_variant(g60):
     assert 0 <= res['metrics']['acc'] <= 1
 
 def test_ae_pretrain_curve_script_matches_pretrain_autoencoder():
-    "tools/ae_pretrain_curve.py (the graph tutorial's pretraining-length table) trains the autoencoder exactly as pretrain_autoencoder does: same code, same k-means starting point."
+    "tools/ae_pretrain_curve.py (the graph tutorial's pretraining-length table): what its on_epoch hook scores at the last checkpoint is the autoencoder a plain pretrain_autoencoder call returns."
     import re, subprocess, sys, pathlib
     from sklearn.cluster import KMeans
     from clusterkit.data import load_graph
