@@ -155,3 +155,29 @@ def test_ward_readout_records_reproduce_the_bench_records():
             assert r['ward_superpixel_means'] == {'acc': m['ward_superpixels_acc'], 'nmi': m['ward_superpixels_nmi']}
             assert abs(r['kmeans_encoder']['acc'] - m['acc']) < 0.01
             if d == 'salinas_a': assert r['ward_graph'] == r['ward_region']   # the preset has no kNN edges
+
+def test_felzenszwalb_records_come_from_the_committed_script():
+    "tools/hsi_felzenszwalb.py: its records hold seeds 0-4, and their training-free parts (superpixel count, oracle, k-means and Ward on the superpixel means) are recomputed here from the script's segmentation, seed by seed."
+    import importlib.util, json, pathlib
+    files = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat'],
+             'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
+    if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
+    from sklearn.cluster import KMeans
+    from clusterkit.data import load_hsi
+    from clusterkit.hsi import HSI_PRESETS, spatial_ward
+    root = pathlib.Path(__file__).parents[1]
+    spec = importlib.util.spec_from_file_location('hsi_felzenszwalb', root / 'tools' / 'hsi_felzenszwalb.py')
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    for d in files:
+        rows = json.loads((root / 'nbs' / 'tutorials' / 'hyperspectral_results' / f'felzenszwalb_{d}.json').read_text())
+        assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
+        scene = load_hsi(d); K = int(len(np.unique(scene.gt[scene.gt > 0]))); nc = HSI_PRESETS[d]['n_components']
+        seg = mod.felzenszwalb_segments(scene.cube, nc)
+        means = np.asarray(superpixel_means(standardize_pca(scene.cube, nc), seg))
+        score = lambda sp: {k: v for k, v in labelled_scores(scene.gt, sp[seg]).items() if k in ('acc', 'nmi')}
+        ward = score(spatial_ward(means, region_adjacency(seg), K))
+        for r in rows:
+            assert r['n_superpixels'] == seg.max() + 1 and r['oracle_superpixel_acc'] == pytest.approx(superpixel_oracle(seg, scene.gt))
+            assert r['ward_superpixels'] == pytest.approx(ward)
+            assert r['kmeans_superpixels'] == pytest.approx(score(KMeans(K, n_init=10, random_state=r['seed']).fit_predict(means)))
+            assert 0 < r['method']['acc'] <= 1 and r['pipeline_s'] > 0
