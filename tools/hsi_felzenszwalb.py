@@ -21,7 +21,7 @@ import numpy as np
 from skimage.segmentation import felzenszwalb
 from sklearn.cluster import KMeans
 from clusterkit.data import load_hsi
-from clusterkit.hsi import (HSI_PRESETS, SuperpixelGCNClustering, standardize_pca, relabel_segments, superpixel_means,
+from clusterkit.hsi import (HSI_PRESETS, SuperpixelGCNClustering, standardize_pca, relabel_segments,
                             superpixel_oracle, labelled_scores, region_adjacency, spatial_ward)
 
 def felzenszwalb_segments(cube, n_components=20, scale=0.05, sigma=0.5, min_size=4):
@@ -38,7 +38,7 @@ def probe(dataset, seed):
     seg = felzenszwalb_segments(scene.cube, p['n_components'])
     est = SuperpixelGCNClustering(K, random_state=seed, **p).fit(scene.cube, segments=seg)
     pipeline_s = time.perf_counter() - t0
-    means = np.asarray(superpixel_means(est.pca_, seg))
+    means = np.asarray(est.features_)                                  # the superpixel means the estimator was fitted on
     km = KMeans(K, n_init=10, random_state=seed).fit_predict(means)
     ward = spatial_ward(means, region_adjacency(seg), K)
     return dict(dataset=dataset, seed=seed, method=score(est.labels_), kmeans_superpixels=score(km[seg]), ward_superpixels=score(ward[seg]),
