@@ -196,11 +196,18 @@ class ClusterEstimator(ClusterMixin, BaseEstimator):
         return None if edge_index is None else check_edge_index(edge_index, n)
 
     @staticmethod
-    def _warn_collapse(labels, n_clusters:int, what:str='labels_'):
+    def _warn_collapse(labels, n_clusters:int, what:str='labels_', min_share:float=0.01):
+        "Warn when a cluster is empty or holds fewer than `min_share` of an even share n/K of the labels."
         sizes = np.bincount(np.asarray(labels), minlength=n_clusters)
-        if (sizes > 0).sum() < n_clusters:
-            warnings.warn(f"clustering collapsed: {what} uses {(sizes > 0).sum()} of n_clusters={n_clusters} clusters "
-                          f"(cluster sizes {sizes.tolist()}).", RuntimeWarning, stacklevel=3)
+        floor = min_share * sizes.sum() / n_clusters
+        used, tiny = int((sizes > 0).sum()), int(((sizes > 0) & (sizes < floor)).sum())
+        if used == n_clusters and not tiny: return sizes
+        few = f"fewer than {floor:.3g} members ({min_share:g} of an even share n/K)"
+        if used < n_clusters:
+            msg = f"clustering collapsed: {what} uses {used} of n_clusters={n_clusters} clusters"
+            if tiny: msg += f", and {tiny} of them hold {few}"
+        else: msg = f"clustering nearly collapsed: {tiny} of n_clusters={n_clusters} clusters in {what} hold {few}"
+        warnings.warn(f"{msg} (cluster sizes {sizes.tolist()}).", RuntimeWarning, stacklevel=3)
         return sizes
 
 # %% ../nbs/00_core.ipynb #a660ee20

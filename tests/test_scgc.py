@@ -85,6 +85,19 @@ def test_collapse_warns_with_sizes(g60):
         PamC(3, **TINY).fit(X, edge_index=g60.edge_index)
 
 
+def test_near_empty_clusters_warn_on_the_recorded_usps_runs():
+    # SCGC* on USPS, seed 5 (committed record): all ten clusters used, two of them by a single node; the estimator now says so
+    import json, pathlib
+    rec = json.loads((pathlib.Path(__file__).parents[1]/'nbs/tutorials/graph_clustering_results/scgc-star_usps.json').read_text())
+    sizes = {r['seed']: r['extra']['cluster_sizes'] for r in rec['runs']}[5]
+    labels = np.repeat(np.arange(10), sizes)
+    with pytest.warns(RuntimeWarning, match=r'nearly collapsed: 2 of n_clusters=10 clusters in labels_ hold fewer than 9.3 members'):
+        SCGC._warn_collapse(labels, 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        SCGC._warn_collapse(np.repeat(np.arange(10), {r['seed']: r['extra']['cluster_sizes'] for r in rec['runs']}[2]), 10)   # smallest 276: silent
+
+
 def test_minibatch_pamc(g60):
     m = PamC(3, batch_size=20, **TINY).fit(g60.x.numpy(), edge_index=g60.edge_index)
     assert len(m.history_['loss']) == TINY['epochs'] and np.isfinite(m.history_['loss']).all()
