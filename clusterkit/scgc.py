@@ -86,7 +86,8 @@ def pretrain_autoencoder(X, # features (n, d)
                         ) -> SDCNAutoencoder:
     "Pretrain the SDCN autoencoder on reconstruction MSE (Adam, mini-batches), reusing a cached copy when one exists."
     X = np.asarray(X, dtype=np.float32); dev = get_device(device)
-    cfg = dict(n_z=n_z, hidden=tuple(hidden), epochs=epochs, batch_size=batch_size, lr=lr, seed=int(seed))
+    cfg = dict(n_z=n_z, hidden=tuple(hidden), epochs=epochs, batch_size=batch_size, lr=lr, seed=int(seed),
+               device=dev.type, threads=torch.get_num_threads() if dev.type == 'cpu' else 0)   # the weights depend on both
     path = cache_dir()/'ae'/f'{_ae_key(X, **cfg)}.pt'
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
