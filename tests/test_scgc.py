@@ -210,3 +210,25 @@ def test_longer_pretraining_record_pairs_with_the_published_usps_record():
     for r in b['runs']:
         assert r['metrics']['agc_acc'] == base[r['seed']]['agc_acc'] and r['metrics']['kmeans_acc'] == base[r['seed']]['kmeans_acc']
         assert r['metrics']['ae_kmeans_acc'] != base[r['seed']]['ae_kmeans_acc']   # another autoencoder
+
+
+def test_kmeans_readout_records_train_the_published_model():
+    "tools/graph_kmeans_readout.py trains the bench's model: where it starts from the same autoencoder as the bench record, its argmax-q labels score as the record's final labels."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
+    files = sorted(res.glob('readout_*.json'))
+    assert files, 'no k-means readout records'
+    compared = 0
+    for f in files:
+        rec = json.loads(f.read_text())
+        bench = {r['seed']: r['metrics'] for r in json.loads((res / f"{rec['method']}_{rec['dataset']}.json").read_text())['runs']}
+        for r in rec['runs']:
+            K = len(json.loads((res / f"{rec['method']}_{rec['dataset']}.json").read_text())['runs'][0]['extra']['cluster_sizes'])
+            assert r['kmeans_unit_z']['clusters_used'] == K and r['kmeans_z']['clusters_used'] == K   # k-means keeps every cluster
+            assert r['argmax_q']['clusters_used'] <= K
+            same_start = r.get('ae_kmeans_acc', bench[r['seed']]['ae_kmeans_acc']) == bench[r['seed']]['ae_kmeans_acc']
+            if same_start:
+                assert r['argmax_q']['acc'] == pytest.approx(bench[r['seed']]['acc'], abs=1e-9), (f.name, r['seed'])
+                assert r['argmax_q']['nmi'] == pytest.approx(bench[r['seed']]['nmi'], abs=1e-9), (f.name, r['seed'])
+                compared += 1
+    assert compared >= 10
