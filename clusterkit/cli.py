@@ -10,8 +10,8 @@ import numpy as np
 from .core import BENCHES, DEMOS, PeakRSS, seed_everything, get_device, progress
 
 # %% auto #0
-__all__ = ['METHOD_MODULES', 'load_registry', 'UnknownName', 'run_bench', 'merge_records', 'format_table', 'format_summary',
-           'run_demo', 'list_datasets_table', 'main']
+__all__ = ['METHOD_MODULES', 'load_registry', 'UnknownName', 'bench_environment', 'run_bench', 'merge_records', 'format_table',
+           'format_summary', 'run_demo', 'list_datasets_table', 'main']
 
 # %% ../nbs/09_cli.ipynb #72f6ef84
 METHOD_MODULES = ['clusterkit.metrics', 'clusterkit.agc', 'clusterkit.scgc', 'clusterkit.hsi', 'clusterkit.hidldl',
@@ -47,6 +47,16 @@ def _jsonable(o):
     if hasattr(o, 'item') and callable(o.item) and getattr(o, 'ndim', 1) == 0: return _jsonable(o.item())
     return o
 
+def bench_environment() -> dict:
+    "Library versions and CPU thread count a bench record ran under: results depend on them, so every record carries them."
+    import platform, torch, scipy, sklearn
+    env = dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__, scipy=scipy.__version__,
+               sklearn=sklearn.__version__, threads=torch.get_num_threads())
+    for mod in ('torch_geometric', 'faiss'):
+        try: env[mod] = importlib.import_module(mod).__version__
+        except Exception: env[mod] = None
+    return env
+
 def run_bench(method:str, # registered method name, e.g. 'kmeans', 'pamc'
               dataset:str, # dataset name the method accepts
               seeds:int=3, # number of runs, with seeds first_seed..first_seed+seeds-1
@@ -77,7 +87,7 @@ def run_bench(method:str, # registered method name, e.g. 'kmeans', 'pamc'
             if extra in r: run[extra] = r[extra]
         runs.append(run)
     res = dict(method=method, dataset=dataset,
-               protocol=dict(protocol, seeds=seed_list, device=dev, options=options),
+               protocol=dict(protocol, seeds=seed_list, device=dev, options=options, environment=bench_environment()),
                runs=runs, summary=_summary(runs))
     res = _jsonable(res)
     if verbose: print(format_summary(res))
@@ -99,7 +109,12 @@ def merge_records(records:list, # bench records (dicts or JSON paths) of one met
     runs = sorted((run for r in recs for run in r['runs']), key=lambda run: run['seed'])
     seeds = [run['seed'] for run in runs]
     if len(set(seeds)) != len(seeds): raise ValueError(f"records repeat seeds: {sorted(seeds)}.")
-    res = dict(recs[0], protocol=dict(recs[0]['protocol'], seeds=seeds), runs=runs, summary=_summary(runs))
+    envs = list({json.dumps(r['protocol'].get('environment'), sort_keys=True): r['protocol'].get('environment') for r in recs}.values())
+    if len(envs) > 1:   # seeds run under other library versions or thread counts need not reproduce alike: keep every environment
+        import warnings
+        warnings.warn(f"merging records from {len(envs)} environments: {envs}", RuntimeWarning, stacklevel=2)
+    res = dict(recs[0], protocol=dict(recs[0]['protocol'], seeds=seeds, environment=envs[0] if len(envs) == 1 else envs),
+               runs=runs, summary=_summary(runs))
     return _jsonable(res)
 
 # %% ../nbs/09_cli.ipynb #65ca2fcc
