@@ -192,8 +192,20 @@ class ClusterEstimator(ClusterMixin, BaseEstimator):
         if n_clusters is not None: check_n_clusters(n_clusters, X.shape[0])
         return X
 
-    def _validate_graph(self, edge_index, n:int) -> Optional[torch.Tensor]:
-        return None if edge_index is None else check_edge_index(edge_index, n)
+    def _validate_graph(self, edge_index, n:int, max_isolated:float=0.5) -> Optional[torch.Tensor]:
+        "Check an edge list (see `check_edge_index`); refuse one with no edge between two nodes, warn when most nodes have none."
+        if edge_index is None: return None
+        ei = check_edge_index(edge_index, n)
+        links = ei[:, ei[0] != ei[1]]
+        if links.size(1) == 0:
+            raise ValueError(f"edge_index has no edge between two different nodes (E={ei.size(1)}, all self-loops or none) for "
+                             f"n={n} nodes: the graph carries no information. Pass the graph, or build one from the features "
+                             f"with clusterkit.graph.knn_graph.")
+        isolated = n - int(torch.unique(links.flatten()).numel())
+        if isolated > max_isolated * n:
+            warnings.warn(f"{isolated} of the n={n} nodes ({isolated / n:.0%}) have no edge to another node; the graph terms see "
+                          f"only themselves for those nodes. Check that edge_index indexes the rows of X.", UserWarning, stacklevel=3)
+        return ei
 
     @staticmethod
     def _warn_collapse(labels, n_clusters:int, what:str='labels_', min_share:float=0.01):

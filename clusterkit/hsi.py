@@ -146,6 +146,7 @@ def labelled_scores(gt, # `(H, W)` ground truth, 0 = unlabelled
                    ) -> dict:
     "Clustering scores (`acc nmi ari f1 kappa purity`) on the labelled pixels only."
     gt = check_label_map(gt, np.shape(label_map)); m = gt > 0
+    if not m.any(): raise ValueError("gt has no labelled pixel (all zeros); the scores need labels > 0.")
     return cluster_scores(gt[m], np.asarray(label_map)[m])
 
 # %% ../nbs/21_hsi.ipynb #6c5bda9c
@@ -409,7 +410,9 @@ class SuperpixelGCNClustering(ClusterEstimator):
         rs = check_random_state(self.random_state); seed = int(rs.randint(0, 2**31 - 1))
         dev = get_device(self.device)
         Z, seg, feats, edges = self._prepare(X, segments, seed)
-        if eval_gt is not None: eval_gt = check_label_map(eval_gt, seg.shape, 'eval_gt')
+        if eval_gt is not None:
+            eval_gt = check_label_map(eval_gt, seg.shape, 'eval_gt')
+            if not (eval_gt > 0).any(): raise ValueError("eval_gt has no labelled pixel (every value is 0); pass a ground truth with labels > 0, or eval_gt=None.")
         M, d = feats.shape; K = self.n_clusters
         t_prep = time.perf_counter() - t_start
         seed_everything(seed); gen = torch_generator(seed, dev)

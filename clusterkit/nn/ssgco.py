@@ -107,7 +107,7 @@ class SSGCOEncoder(nn.Module):
             if length - k + 1 < 1:
                 ks = [max(3, kernel_size - 2 * i) for i in range(n_layers)]
                 raise ValueError(f"SSGCOEncoder: in_length={in_length} is too short for n_layers={n_layers}: layer {l} has kernel {k} "
-                                 f"but only {length} spectral positions are left; use n_layers <= {l} or in_length >= "
+                                 f"but only {length} spectral positions are left; use " + (f"n_layers <= {l} or " if l else "") + f"in_length >= "
                                  f"{sum(x - 1 for x in ks) + 1} (the number of PCA components).")
             conv = SSGCOConv(c, channels * 2 ** l, length, k, normalize=False)
             self.layers.append(conv)
