@@ -59,8 +59,7 @@ class SDCNAutoencoder(nn.Module):
         return (self.decoder(z) if self.decoder is not None else None), z
 
     def __repr__(self):
-        return (f"{self.__class__.__name__}({self.n_input} -> {' -> '.join(map(str, self.hidden))} -> {self.n_z}, "
-                f"decoder={self.has_decoder})")
+        return f"{self.__class__.__name__}({' -> '.join(map(str, (self.n_input, *self.hidden, self.n_z)))}, decoder={self.has_decoder})"
 
 # %% ../nbs/20_scgc.ipynb #1965166a
 def cache_dir() -> Path:
@@ -295,6 +294,9 @@ class SCGC(ClusterEstimator):
         check_positive(self.lr, 'lr')
         if int(self.epochs) != self.epochs or self.epochs < 0: raise ValueError(f"epochs={self.epochs} should be an integer >= 0.")
         if int(self.smooth) != self.smooth or self.smooth < 0: raise ValueError(f"smooth={self.smooth} should be an integer >= 0.")
+        if int(self.n_z) != self.n_z or self.n_z < 1: raise ValueError(f"n_z={self.n_z} should be an integer >= 1.")
+        if any(int(h) != h or h < 1 for h in self.hidden):
+            raise ValueError(f"hidden={tuple(self.hidden)} should hold the encoder's widths, integers >= 1 (() for a linear encoder).")
         if self.features not in ('raw', 'agc'): raise ValueError(f"features={self.features!r} should be 'raw' or 'agc'.")
         if not 0 <= self.tol < 1: raise ValueError(f"tol={self.tol} should be in [0, 1) (a fraction of the nodes; 0 never stops early).")
         if self.batch_size is not None and self.variant != 'pamc':
@@ -492,6 +494,11 @@ _PAPER_KEYS = ('acc', 'nmi', 'ari', 'f1')
 
 def _prefixed(prefix, d): return {f'{prefix}{k}': v for k, v in d.items()}
 
+def _widths(s) -> tuple:
+    "A `-o hidden=...` value as encoder widths: `'500,500,2000'` -> (500, 500, 2000), `'500'` -> (500,), `''` or `'none'` -> ()."
+    s = str(s).strip().strip('()[]').strip()
+    return () if s.lower() in ('', 'none') else tuple(int(float(v)) for v in s.split(',') if v.strip())
+
 def _input_protocol(est) -> str:
     "How the autoencoder's input was formed, in words, for the JSON record."
     if est.features == 'agc':
@@ -503,14 +510,15 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
                     dataset:str, # a `clusterkit.data.load_graph` name
                     seed:int, # random_state of the run
                     device='cpu', # torch device
-                    **options): # `-o key=value` overrides (strings): epochs, alpha, beta, r, tau, lr, tol, pretrain_epochs, chunk_size, smooth, features, reseed_empty, agc, max_order
+                    **options): # `-o key=value` overrides (strings): epochs, alpha, beta, r, tau, lr, tol, pretrain_epochs, chunk_size, smooth, features, n_z, hidden, reseed_empty, agc, max_order
     "One benchmark run: final and paper-max metrics, same-run baselines, timings and per-epoch curves."
     from clusterkit.data import load_graph
     from clusterkit.metrics import cluster_scores
     d = load_graph(dataset); X, y = d.x.numpy(), d.y.numpy(); K = int(y.max()) + 1
     kw = {k: float(options[k]) for k in ('alpha', 'beta', 'tau', 'lr', 'tol') if k in options}
-    kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth') if k in options})
+    kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth', 'n_z') if k in options})
     if 'features' in options: kw['features'] = options['features']
+    if 'hidden' in options: kw['hidden'] = _widths(options['hidden'])
     if 'reseed_empty' in options: kw['reseed_empty'] = option_flag(options['reseed_empty'])
     kw.setdefault('epochs', 200)
     curves, eval_s = {k: [] for k in _PAPER_KEYS}, [0.]
@@ -541,7 +549,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
                     paper_max='max over epochs 0..E of each metric separately, selected with ground truth (optimistic)',
                     preset={k: est.get_params()[k] for k in ('alpha', 'beta', 'r', 'tau', 'lr', 'epochs')},
                     reseed_empty=bool(est.reseed_empty), tol=float(est.tol),
-                    input=_input_protocol(est),
+                    input=_input_protocol(est), autoencoder=repr(est.autoencoder_),
                     pretrain=f'{est.pretrain_epochs} epochs Adam {est.pretrain_lr} batch {est.pretrain_batch_size} MSE, cached',
                     kmeans_='raw features, 10 inits', ae_kmeans_='pretrained AE embedding, 20 inits (the initialisation)',
                     agc_='label-free order', oracle_agc_='best order by ground truth (oracle)')

@@ -179,6 +179,34 @@ def test_agc_input_variant(g60):
     assert 'truncated SVD of X to 50 dimensions' in res['protocol']['input'] and '^3' in res['protocol']['input']
     assert 0 <= res['metrics']['acc'] <= 1
 
+def test_bench_encoder_options(g60):
+    "`-o hidden=... -o n_z=...` reach the autoencoder, the record names it, and bad widths are refused."
+    from clusterkit.core import BENCHES
+    res = BENCHES['pamc'].fn('digits', 0, epochs='2', pretrain_epochs='1', agc='0', features='agc', smooth='2', hidden='500', n_z='16')
+    assert res['protocol']['autoencoder'] == 'SDCNAutoencoder(50 -> 500 -> 16, decoder=False)'
+    assert BENCHES['pamc'].fn('digits', 0, epochs='1', pretrain_epochs='1', agc='0', hidden='none', n_z='8')['protocol']['autoencoder'] \
+        == 'SDCNAutoencoder(64 -> 8, decoder=False)'
+    X, ei = g60.x.numpy(), g60.edge_index
+    with pytest.raises(ValueError, match=r'hidden=\(32, -1\) should hold'): PamC(3, **{**TINY, 'hidden': (32, -1)}).fit(X, edge_index=ei)
+    with pytest.raises(ValueError, match='n_z=2.5 should be an integer'): PamC(3, **{**TINY, 'n_z': 2.5}).fit(X, edge_index=ei)
+    m = PamC(3, **{**TINY, 'hidden': ()}).fit(X, edge_index=ei)             # a linear encoder trains too
+    assert m.embedding_.shape == (60, TINY['n_z'])
+
+def test_shallow_encoder_cora_record():
+    "The Cora probe record: the encoder it names, ten seeds, and the figures the tutorial quotes."
+    import json, pathlib
+    f = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results' / 'pamc-agcin8-h500_cora.json'
+    rec = json.loads(f.read_text())
+    assert rec['protocol']['autoencoder'] == 'SDCNAutoencoder(50 -> 500 -> 64, decoder=False)' and '^8' in rec['protocol']['input']
+    runs = {r['seed']: r['metrics'] for r in rec['runs']}
+    assert sorted(runs) == list(range(10))
+    mean = lambda k, seeds=range(10): float(np.mean([runs[s][k] for s in seeds]))
+    assert (round(mean('acc'), 4), round(mean('nmi'), 4)) == (0.6875, 0.5386)
+    held = range(1, 10)                                                      # seed 0 chose the setting
+    assert (round(mean('acc', held), 4), round(mean('agc_acc', held), 4)) == (0.6850, 0.6857)
+    assert mean('acc') < 0.72                                                # the Cora target stays missed
+    assert all(sum(c > 0 for c in r['extra']['cluster_sizes']) < 7 for r in rec['runs'])   # every run loses a cluster
+
 def test_ae_pretrain_curve_script_matches_pretrain_autoencoder():
     "tools/ae_pretrain_curve.py (the graph tutorial's pretraining-length table): what its on_epoch hook scores at the last checkpoint is the autoencoder a plain pretrain_autoencoder call returns."
     import re, subprocess, sys, pathlib
@@ -239,7 +267,7 @@ def test_rerun_seeds_reproduce_the_bench_records():
     import json, pathlib
     res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
     files = sorted((res / 'repro').glob('*.json'))
-    assert len(files) >= 21, 're-run records missing'
+    assert len(files) >= 22, 're-run records missing'
     for f in files:
         n = json.loads(f.read_text())
         rec = {r['seed']: r['metrics'] for r in json.loads((res / f.name).read_text())['runs']}   # file name = record name
