@@ -206,6 +206,12 @@ def test_shallow_encoder_cora_record():
     assert (round(mean('acc', held), 4), round(mean('agc_acc', held), 4)) == (0.6850, 0.6857)
     assert mean('acc') < 0.72                                                # the Cora target stays missed
     assert all(sum(c > 0 for c in r['extra']['cluster_sizes']) < 7 for r in rec['runs'])   # every run loses a cluster
+    cite = json.loads((f.parent / 'pamc-agcin8-h500_cite.json').read_text())            # the same setting, moved to Citeseer
+    assert cite['protocol']['autoencoder'] == rec['protocol']['autoencoder'] and cite['protocol']['options'] == rec['protocol']['options']
+    m = {r['seed']: r['metrics'] for r in cite['runs']}
+    assert sorted(m) == list(range(10))
+    assert (round(float(np.mean([v['acc'] for v in m.values()])), 4), round(float(np.mean([v['nmi'] for v in m.values()])), 4)) == (0.6938, 0.4353)
+    assert sum(v['acc'] > v['agc_acc'] and v['nmi'] > v['agc_nmi'] for v in m.values()) == 9
 
 def test_ae_pretrain_curve_script_matches_pretrain_autoencoder():
     "tools/ae_pretrain_curve.py (the graph tutorial's pretraining-length table): what its on_epoch hook scores at the last checkpoint is the autoencoder a plain pretrain_autoencoder call returns."
@@ -267,7 +273,7 @@ def test_rerun_seeds_reproduce_the_bench_records():
     import json, pathlib
     res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
     files = sorted((res / 'repro').glob('*.json'))
-    assert len(files) >= 22, 're-run records missing'
+    assert len(files) >= 23, 're-run records missing'
     for f in files:
         n = json.loads(f.read_text())
         rec = {r['seed']: r['metrics'] for r in json.loads((res / f.name).read_text())['runs']}   # file name = record name
