@@ -192,8 +192,8 @@ def test_bench_encoder_options(g60):
     m = PamC(3, **{**TINY, 'hidden': ()}).fit(X, edge_index=ei)             # a linear encoder trains too
     assert m.embedding_.shape == (60, TINY['n_z'])
 
-def test_shallow_encoder_cora_record():
-    "The Cora probe record: the encoder it names, ten seeds, and the figures the tutorial quotes."
+def test_shallow_encoder_records():
+    "The smaller-encoder records (Cora, moved to Citeseer, and at order 3 on ACM and DBLP): the encoder they name, ten seeds, and the figures the tutorial quotes."
     import json, pathlib
     f = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results' / 'pamc-agcin8-h500_cora.json'
     rec = json.loads(f.read_text())
@@ -212,6 +212,11 @@ def test_shallow_encoder_cora_record():
     assert sorted(m) == list(range(10))
     assert (round(float(np.mean([v['acc'] for v in m.values()])), 4), round(float(np.mean([v['nmi'] for v in m.values()])), 4)) == (0.6938, 0.4353)
     assert sum(v['acc'] > v['agc_acc'] and v['nmi'] > v['agc_nmi'] for v in m.values()) == 9
+    for d, acc in (('acm', 0.8660), ('dblp', 0.6860)):                                    # the encoder at order 3: not adopted
+        r = json.loads((f.parent / f'pamc-agcin3-h500_{d}.json').read_text())
+        assert r['protocol']['autoencoder'] == rec['protocol']['autoencoder'] and '^3' in r['protocol']['input']
+        deep = json.loads((f.parent / f'pamc-agcin3_{d}.json').read_text())
+        assert round(r['summary']['acc']['mean'], 4) == acc < deep['summary']['acc']['mean']
 
 def test_ae_pretrain_curve_script_matches_pretrain_autoencoder():
     "tools/ae_pretrain_curve.py (the graph tutorial's pretraining-length table): what its on_epoch hook scores at the last checkpoint is the autoencoder a plain pretrain_autoencoder call returns."
