@@ -212,7 +212,19 @@ def test_shallow_encoder_records():
     assert sorted(m) == list(range(10))
     assert (round(float(np.mean([v['acc'] for v in m.values()])), 4), round(float(np.mean([v['nmi'] for v in m.values()])), 4)) == (0.6938, 0.4353)
     assert sum(v['acc'] > v['agc_acc'] and v['nmi'] > v['agc_nmi'] for v in m.values()) == 9
-    for d, acc in (('acm', 0.8660), ('dblp', 0.6860)):                                    # the encoder at order 3: not adopted
+    for d, acc, nmi, above in (('dblp', 0.7801, 0.4736, 10), ('cite', 0.6970, 0.4383, 9)):   # 50-500-10 at order 3 against the deep row
+        r = json.loads((f.parent / f'pamc-agcin3-h500z10_{d}.json').read_text())
+        deep = json.loads((f.parent / f'pamc-agcin3_{d}.json').read_text())
+        assert r['protocol']['autoencoder'] == 'SDCNAutoencoder(50 -> 500 -> 10, decoder=False)' and '^3' in r['protocol']['input']
+        assert (round(r['summary']['acc']['mean'], 4), round(r['summary']['nmi']['mean'], 4)) == (acc, nmi)
+        assert acc > deep['summary']['acc']['mean'] and nmi > deep['summary']['nmi']['mean']
+        assert sum(x['metrics']['acc'] > x['metrics']['agc_acc'] and x['metrics']['nmi'] > x['metrics']['agc_nmi'] for x in r['runs']) == above
+    acm = json.loads((f.parent / 'pamc-agcin3-h500z10_acm.json').read_text())       # one seed collapses, the deep row stays ahead
+    accs = sorted(x['metrics']['acc'] for x in acm['runs'])
+    assert accs[0] < 0.7 < 0.905 < accs[1] and acm['summary']['acc']['mean'] < json.loads((f.parent / 'pamc-agcin3_acm.json').read_text())['summary']['acc']['mean']
+    cora10 = json.loads((f.parent / 'pamc-agcin8-h500z10_cora.json').read_text())
+    assert (round(cora10['summary']['acc']['mean'], 4), round(cora10['summary']['nmi']['mean'], 4)) == (0.6894, 0.5525) and cora10['summary']['acc']['mean'] < 0.72
+    for d, acc in (('acm', 0.8660), ('dblp', 0.6860)):                                    # the 64-d code at order 3: not adopted
         r = json.loads((f.parent / f'pamc-agcin3-h500_{d}.json').read_text())
         assert r['protocol']['autoencoder'] == rec['protocol']['autoencoder'] and '^3' in r['protocol']['input']
         deep = json.loads((f.parent / f'pamc-agcin3_{d}.json').read_text())
@@ -278,7 +290,7 @@ def test_rerun_seeds_reproduce_the_bench_records():
     import json, pathlib
     res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
     files = sorted((res / 'repro').glob('*.json'))
-    assert len(files) >= 23, 're-run records missing'
+    assert len(files) >= 27, 're-run records missing'
     for f in files:
         n = json.loads(f.read_text())
         rec = {r['seed']: r['metrics'] for r in json.loads((res / f.name).read_text())['runs']}   # file name = record name
