@@ -224,6 +224,12 @@ def test_shallow_encoder_records():
     assert accs[0] < 0.7 < 0.905 < accs[1] and acm['summary']['acc']['mean'] < json.loads((f.parent / 'pamc-agcin3_acm.json').read_text())['summary']['acc']['mean']
     cora10 = json.loads((f.parent / 'pamc-agcin8-h500z10_cora.json').read_text())
     assert (round(cora10['summary']['acc']['mean'], 4), round(cora10['summary']['nmi']['mean'], 4)) == (0.6894, 0.5525) and cora10['summary']['acc']['mean'] < 0.72
+    for d, acc in (('acm', 0.9182), ('dblp', 0.7637), ('cite', 0.6795)):                  # alpha=0: the DEC head alone, same starts
+        a0 = json.loads((f.parent / f'pamc-agcin3-h500z10-a0_{d}.json').read_text())
+        pm = json.loads((f.parent / f'pamc-agcin3-h500z10_{d}.json').read_text())
+        assert a0['protocol']['preset']['alpha'] == 0 and round(a0['summary']['acc']['mean'], 4) == acc
+        assert [x['metrics']['ae_kmeans_acc'] for x in a0['runs']] == [x['metrics']['ae_kmeans_acc'] for x in pm['runs']]
+        assert (acc > pm['summary']['acc']['mean']) == (d == 'acm')                        # the contrastive loss helps on DBLP and Citeseer only
     for d, acc in (('acm', 0.8660), ('dblp', 0.6860)):                                    # the 64-d code at order 3: not adopted
         r = json.loads((f.parent / f'pamc-agcin3-h500_{d}.json').read_text())
         assert r['protocol']['autoencoder'] == rec['protocol']['autoencoder'] and '^3' in r['protocol']['input']
