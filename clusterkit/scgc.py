@@ -494,8 +494,8 @@ _PAPER_KEYS = ('acc', 'nmi', 'ari', 'f1')
 
 def _prefixed(prefix, d): return {f'{prefix}{k}': v for k, v in d.items()}
 
-def _widths(s) -> tuple:
-    "A `-o hidden=...` value as encoder widths: `'500,500,2000'` -> (500, 500, 2000), `'500'` -> (500,), `''` or `'none'` -> ()."
+def _ints(s) -> tuple:
+    "A comma-separated `-o` value as integers (`hidden`, `sizes`): `'500,500,2000'` -> (500, 500, 2000), `'1e5'` -> (100000,), `''` or `'none'` -> ()."
     s = str(s).strip().strip('()[]').strip()
     return () if s.lower() in ('', 'none') else tuple(int(float(v)) for v in s.split(',') if v.strip())
 
@@ -518,7 +518,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     kw = {k: float(options[k]) for k in ('alpha', 'beta', 'tau', 'lr', 'tol') if k in options}
     kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth', 'n_z') if k in options})
     if 'features' in options: kw['features'] = options['features']
-    if 'hidden' in options: kw['hidden'] = _widths(options['hidden'])
+    if 'hidden' in options: kw['hidden'] = _ints(options['hidden'])
     if 'reseed_empty' in options: kw['reseed_empty'] = option_flag(options['reseed_empty'])
     kw.setdefault('epochs', 200)
     curves, eval_s = {k: [] for k in _PAPER_KEYS}, [0.]
@@ -575,8 +575,7 @@ def _scale_fit(cls, data, epochs, seed, **kw):
 def bench_pamc_scale(dataset:str, seed:int, device:str='cpu', **options):
     "Per-epoch time and peak memory of SCGC* and PamC on growing contextual-SBM graphs."
     from clusterkit.synthetic import make_csbm
-    parse = lambda s: [int(float(v)) for v in str(s).split(',') if v]
-    sizes, mb_sizes = parse(options.get('sizes', '1e3,3e3,9298,1e4,3e4,1e5')), parse(options.get('mb_sizes', ''))
+    sizes, mb_sizes = _ints(options.get('sizes', '1e3,3e3,9298,1e4,3e4,1e5')), _ints(options.get('mb_sizes', ''))
     dense_max, epochs = int(float(options.get('dense_max', 1e4))), int(options.get('epochs', 2))
     bs, nf = int(float(options.get('batch_size', 1e5))), int(options.get('n_features', 128))
     metrics = {}
