@@ -301,3 +301,40 @@ def test_rerun_seeds_reproduce_the_bench_records():
         for r in n['runs']:
             for k in ('ae_kmeans_acc', 'acc', 'nmi', 'ari'):
                 assert r['metrics'][k] == pytest.approx(rec[r['seed']][k], abs=1e-12), (f.name, r['seed'], k)
+
+
+def _tool(name):
+    import importlib.util, pathlib
+    spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).parents[1] / 'tools' / f'{name}.py')
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+def test_collapse_probe_published_mode_is_pamc(g60):
+    "tools/pamc_collapse_probe.py rewrites PamC's loss in a subclass: its 'published' mode trains exactly as PamC, and 'kl_only' as alpha=0."
+    probe = _tool('pamc_collapse_probe')
+    X, ei = g60.x.numpy(), g60.edge_index
+    mk = lambda mode: type(f'P_{mode}', (probe.ProbePamC,), {'mode': mode})
+    ref = PamC(3, **TINY).fit(X, edge_index=ei)
+    pub = mk('published')(3, **TINY).fit(X, edge_index=ei)
+    assert np.allclose(ref.history_['loss'], pub.history_['loss'], rtol=1e-6) and (ref.labels_ == pub.labels_).all()
+    a0 = PamC(3, **{**TINY, 'alpha': 0.}).fit(X, edge_index=ei)
+    klo = mk('kl_only')(3, **TINY).fit(X, edge_index=ei)
+    assert np.allclose(a0.embedding_, klo.embedding_, atol=1e-6)
+    other = mk('metanode_only')(3, **TINY).fit(X, edge_index=ei)
+    assert not np.allclose(ref.embedding_, other.embedding_)        # a mode changes the training
+
+def test_probe_records():
+    "The two probes the graph tutorial reads: the collapse probe reproduces the bench records' seeds and splits the loss as the tutorial says; no filter lifts Cora's k-means ceiling to .72."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
+    probe = {(r['mode'], r['seed']): r for r in json.loads((res / 'probe_pamc_collapse_acm.json').read_text())['runs']}
+    for mode, name in (('published', 'pamc-agcin3-h500z10_acm'), ('kl_only', 'pamc-agcin3-h500z10-a0_acm')):
+        bench = {r['seed']: r['metrics']['acc'] for r in json.loads((res / f'{name}.json').read_text())['runs']}
+        for s in (0, 4): assert probe[mode, s]['acc'] == pytest.approx(bench[s], abs=1e-9)
+    assert probe['published', 4]['sizes']['200'][0] == 0 and probe['metanode_only', 4]['sizes']['10'][0] < 50
+    assert min(probe['metanode_only', 4]['sizes']['200']) > 800 and probe['positive_only', 4]['smallest'] > 600
+    assert all(probe[m, 4]['sizes']['200'][0] == 0 for m in ('unit_metanodes', 'warmup20', 'warmup50'))
+    filt = json.loads((res / 'probe_agc_filter.json').read_text())['results']
+    best = {(d, f): max(v['acc'] for v in r.values()) for d, fs in filt.items() for f, r in fs.items()}
+    assert set(best) == {(d, f) for d in ('cora', 'cite') for f in ('agc (I+A)/2', 'age (I+2A)/3')}
+    assert max(best.values()) < 0.72 and round(best['cora', 'agc (I+A)/2'], 3) == round(best['cora', 'age (I+2A)/3'], 3) == 0.692
