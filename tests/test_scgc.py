@@ -334,6 +334,13 @@ def test_probe_records():
     assert probe['published', 4]['sizes']['200'][0] == 0 and probe['metanode_only', 4]['sizes']['10'][0] < 50
     assert min(probe['metanode_only', 4]['sizes']['200']) > 800 and probe['positive_only', 4]['smallest'] > 600
     assert all(probe[m, 4]['sizes']['200'][0] == 0 for m in ('unit_metanodes', 'warmup20', 'warmup50'))
+    # repelling the DEC centres keeps ACM's clusters on ten seeds but loses to PamC's loss on DBLP and Citeseer
+    for d, lo, hi in (('acm', 0.91, 0.915), ('dblp', 0.72, 0.725), ('cite', 0.685, 0.69)):
+        cm = [r for r in json.loads((res / f'probe_pamc_collapse_{d}.json').read_text())['runs'] if r['mode'] == 'centre_metanodes']
+        pub = json.loads((res / f'pamc-agcin3-h500z10_{d}.json').read_text())
+        assert sorted(r['seed'] for r in cm) == list(range(10)) and lo < np.mean([r['acc'] for r in cm]) < hi
+        assert min(min(r['sizes']['200']) for r in cm) > 0
+        if d != 'acm': assert np.mean([r['acc'] for r in cm]) < pub['summary']['acc']['mean']
     filt = json.loads((res / 'probe_agc_filter.json').read_text())['results']
     best = {(d, f): max(v['acc'] for v in r.values()) for d, fs in filt.items() for f, r in fs.items()}
     assert set(best) == {(d, f) for d in ('cora', 'cite') for f in ('agc (I+A)/2', 'age (I+2A)/3')}
