@@ -10,8 +10,8 @@ import numpy as np
 from .core import BENCHES, DEMOS, PeakRSS, seed_everything, get_device, progress
 
 # %% auto #0
-__all__ = ['METHOD_MODULES', 'load_registry', 'UnknownName', 'bench_environment', 'run_bench', 'merge_records', 'format_table',
-           'format_summary', 'run_demo', 'list_datasets_table', 'main']
+__all__ = ['METHOD_MODULES', 'load_registry', 'UnknownName', 'cpu_model', 'bench_environment', 'run_bench', 'merge_records',
+           'format_table', 'format_summary', 'run_demo', 'list_datasets_table', 'main']
 
 # %% ../nbs/09_cli.ipynb #72f6ef84
 METHOD_MODULES = ['clusterkit.metrics', 'clusterkit.agc', 'clusterkit.scgc', 'clusterkit.hsi', 'clusterkit.hidldl',
@@ -47,11 +47,20 @@ def _jsonable(o):
     if hasattr(o, 'item') and callable(o.item) and getattr(o, 'ndim', 1) == 0: return _jsonable(o.item())
     return o
 
+def cpu_model() -> str:
+    "The CPU's model name (and family/model numbers on Linux): BLAS kernels, and so the last digits of a result, depend on it."
+    import platform
+    try:
+        info = dict(l.split(':', 1) for l in Path('/proc/cpuinfo').read_text().splitlines()[:30] if ':' in l)
+        info = {k.strip(): v.strip() for k, v in info.items()}
+        return f"{info['model name']} (family {info.get('cpu family', '?')}, model {info.get('model', '?')})"
+    except (OSError, KeyError, ValueError): return platform.processor() or platform.machine()
+
 def bench_environment() -> dict:
-    "Library versions and CPU thread count a bench record ran under: results depend on them, so every record carries them."
+    "Library versions, CPU model and thread count a bench record ran under: results depend on them, so every record carries them."
     import platform, torch, scipy, sklearn
     env = dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__, scipy=scipy.__version__,
-               sklearn=sklearn.__version__, threads=torch.get_num_threads())
+               sklearn=sklearn.__version__, threads=torch.get_num_threads(), cpu=cpu_model())
     for mod in ('torch_geometric', 'faiss'):
         try: env[mod] = importlib.import_module(mod).__version__
         except Exception: env[mod] = None

@@ -303,6 +303,21 @@ def test_rerun_seeds_reproduce_the_bench_records():
                 assert r['metrics'][k] == pytest.approx(rec[r['seed']][k], abs=1e-12), (f.name, r['seed'], k)
 
 
+def test_rerun_on_another_cpu():
+    "graph_clustering_results/repro_b/ holds seed 0 of six records re-run on another CPU: raw input reproduces exactly, AGC-style input does not, as the tutorial says."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
+    files = {f.stem: json.loads(f.read_text()) for f in (res / 'repro_b').glob('*.json')}
+    assert len(files) == 6 and all(n['protocol']['environment']['cpu'] for n in files.values())
+    diff = {}
+    for name, n in files.items():
+        a, b = json.loads((res / f'{name}.json').read_text())['runs'][0]['metrics'], n['runs'][0]['metrics']
+        assert n['runs'][0]['seed'] == 0 and files[name]['protocol']['environment']['threads'] == 1
+        same = all(a[k] == b[k] for k in ('ae_kmeans_acc', 'acc', 'nmi'))
+        assert same == (name == 'pamc_cora'), name            # raw features reproduce; every AGC-style input differs
+        diff[name] = abs(a['acc'] - b['acc'])
+    assert max(v for k, v in diff.items() if k != 'pamc-agcin8-h500z10_cora') <= 0.0015 and diff['pamc-agcin8-h500z10_cora'] > 0.04
+
 def _tool(name):
     import importlib.util, pathlib
     spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).parents[1] / 'tools' / f'{name}.py')
@@ -322,6 +337,27 @@ def test_collapse_probe_published_mode_is_pamc(g60):
     assert np.allclose(a0.embedding_, klo.embedding_, atol=1e-6)
     other = mk('metanode_only')(3, **TINY).fit(X, edge_index=ei)
     assert not np.allclose(ref.embedding_, other.embedding_)        # a mode changes the training
+
+def test_knn_positives_probe_k0_is_pamc(g60):
+    "tools/pamc_knn_positives_probe.py: k=0 trains exactly as PamC; k>0 changes the positive operator and so the training."
+    probe = _tool('pamc_knn_positives_probe')
+    X, ei = g60.x.numpy(), g60.edge_index
+    mk = lambda k, lam: type(f'K_{k}', (probe.KnnPosPamC,), {'knn': k, 'lam': lam})
+    ref = PamC(3, **TINY).fit(X, edge_index=ei)
+    k0 = mk(0, 1.)(3, **TINY).fit(X, edge_index=ei)
+    assert np.allclose(ref.history_['loss'], k0.history_['loss'], rtol=1e-6) and (ref.labels_ == k0.labels_).all()
+    k5 = mk(5, 1.)(3, **TINY).fit(X, edge_index=ei)
+    assert not np.allclose(ref.history_['loss'], k5.history_['loss'])
+
+def test_knn_positives_record():
+    "The Cora probe the tutorial reads: feature-kNN positives gain on seeds 0-4 but not on the held-out seeds 5-9, and nothing reaches .72."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
+    runs = {(r['k'], r['lam'], r['seed']): r for r in json.loads((res / 'probe_pamc_knn_positives_cora.json').read_text())['runs']}
+    assert {s for k, _, s in runs if k == 0} == set(range(10))
+    gain = lambda seeds: np.mean([runs[10, 1.0, s]['acc'] - runs[0, 0.5, s]['acc'] for s in seeds])
+    assert gain(range(5)) > 0.01 and abs(gain(range(5, 10))) < 0.005
+    assert max(np.mean([r['acc'] for (k, lam, s), r in runs.items() if (k, lam) == key]) for key in {(k, lam) for k, lam, _ in runs}) < 0.72
 
 def test_probe_records():
     "The two probes the graph tutorial reads: the collapse probe reproduces the bench records' seeds and splits the loss as the tutorial says; no filter lifts Cora's k-means ceiling to .72."
