@@ -359,6 +359,26 @@ def test_knn_positives_record():
     assert gain(range(5)) > 0.01 and abs(gain(range(5, 10))) < 0.005
     assert max(np.mean([r['acc'] for (k, lam, s), r in runs.items() if (k, lam) == key]) for key in {(k, lam) for k, lam, _ in runs}) < 0.72
 
+def test_cora_preset_records():
+    "Cora with alpha=8, tau=2 (chosen on seeds 0-4): the ten-seed row meets the target, the held-out seeds alone too, every seed beats its control; Citeseer and USPS do not gain."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
+    ld = lambda name: json.loads((res / name).read_text())
+    new, ctl = ld('pamc-agcin8-h500z10-a8t2_cora.json'), ld('cora_preset/control.json')
+    assert (new['protocol']['preset']['alpha'], new['protocol']['preset']['tau'], new['protocol']['preset']['beta']) == (8., 2., 2.5)
+    assert new['protocol']['options']['smooth'] == '8' and new['protocol']['options']['hidden'] == '500'
+    acc = {x['seed']: x['metrics']['acc'] for x in new['runs']}; c = {x['seed']: x['metrics']['acc'] for x in ctl['runs']}
+    assert sorted(acc) == sorted(c) == list(range(10))
+    s = new['summary']
+    assert s['acc']['mean'] >= 0.72 and s['acc']['mean'] > s['agc_acc']['mean'] and s['nmi']['mean'] > s['agc_nmi']['mean']
+    assert np.mean([acc[k] for k in range(5, 10)]) >= 0.72 and all(acc[k] > c[k] for k in range(10))
+    held = ld('cora_preset/heldout_alpha8_tau2.json')
+    assert [x['seed'] for x in held['runs']] == [5, 6, 7, 8, 9] and all(x['metrics']['acc'] == acc[x['seed']] for x in held['runs'])
+    cc, c8 = ld('cora_preset/cite_control.json'), ld('cora_preset/cite_alpha8_tau2.json')
+    assert abs(c8['summary']['acc']['mean'] - cc['summary']['acc']['mean']) < 0.01
+    pu = {x['seed']: x['metrics']['acc'] for x in ld('pamc_usps.json')['runs']}
+    assert all(x['metrics']['acc'] < pu[x['seed']] for x in ld('cora_preset/usps_alpha8_tau2.json')['runs'])
+
 def test_probe_records():
     "The two probes the graph tutorial reads: the collapse probe reproduces the bench records' seeds and splits the loss as the tutorial says; no filter lifts Cora's k-means ceiling to .72."
     import json, pathlib
