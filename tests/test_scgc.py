@@ -378,6 +378,9 @@ def test_cora_preset_records():
     assert abs(c8['summary']['acc']['mean'] - cc['summary']['acc']['mean']) < 0.01
     pu = {x['seed']: x['metrics']['acc'] for x in ld('pamc_usps.json')['runs']}
     assert all(x['metrics']['acc'] < pu[x['seed']] for x in ld('cora_preset/usps_alpha8_tau2.json')['runs'])
+    ps = {x['seed']: x['metrics']['acc'] for x in ld('scgc-star_usps.json')['runs']}
+    for t in ('0.5', '1'):                                         # a larger tau does not help SCGC* on USPS either
+        x = ld(f'cora_preset/scgc-star_usps_tau{t}.json')['runs'][0]; assert x['metrics']['acc'] < ps[x['seed']] - 0.04
 
 def test_probe_records():
     "The two probes the graph tutorial reads: the collapse probe reproduces the bench records' seeds and splits the loss as the tutorial says; no filter lifts Cora's k-means ceiling to .72."
