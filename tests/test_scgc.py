@@ -381,6 +381,9 @@ def test_cora_preset_records():
     ps = {x['seed']: x['metrics']['acc'] for x in ld('scgc-star_usps.json')['runs']}
     for t in ('0.5', '1'):                                         # a larger tau does not help SCGC* on USPS either
         x = ld(f'cora_preset/scgc-star_usps_tau{t}.json')['runs'][0]; assert x['metrics']['acc'] < ps[x['seed']] - 0.04
+    x = ld('cora_preset/scgc-star_usps_tau0.125.json')['runs'][0]; assert x['metrics']['acc'] < ps[0]
+    lr = ld('cora_preset/scgc-star_usps_lr0.002.json')['runs']                 # nor a doubled learning rate (3 seeds)
+    assert [x['seed'] for x in lr] == [0, 1, 2] and np.mean([x['metrics']['acc'] for x in lr]) < np.mean([ps[k] for k in range(3)]) - 0.05
 
 def test_probe_records():
     "The two probes the graph tutorial reads: the collapse probe reproduces the bench records' seeds and splits the loss as the tutorial says; no filter lifts Cora's k-means ceiling to .72."
