@@ -312,7 +312,7 @@ def test_rerun_on_another_cpu():
     diff = {}
     for name, n in files.items():
         a, b = json.loads((res / f'{name}.json').read_text())['runs'][0]['metrics'], n['runs'][0]['metrics']
-        assert n['runs'][0]['seed'] == 0 and files[name]['protocol']['environment']['threads'] == 1
+        assert n['runs'][0]['seed'] == 0 and n['protocol']['environment']['threads'] == 1
         same = all(a[k] == b[k] for k in ('ae_kmeans_acc', 'acc', 'nmi'))
         assert same == (name == 'pamc_cora'), name            # raw features reproduce; every AGC-style input differs
         diff[name] = abs(a['acc'] - b['acc'])
