@@ -128,21 +128,50 @@ def kl_loss(p:torch.Tensor, q:torch.Tensor) -> torch.Tensor:
     return F.kl_div(q.clamp_min(1e-12).log(), p, reduction='batchmean')
 
 # %% ../nbs/20_scgc.ipynb #b4939e3b
+def _two_means(x:torch.Tensor, # points (m, d), m >= 2
+               n_iter:int=20, # Lloyd iterations
+              ):
+    "Split `x` in two, deterministically: by the sign of its projection on the first principal axis, then Lloyd's iterations; returns (centres (2, d), side (m,) in {0, 1})."
+    xc = x - x.mean(0)
+    side = (xc @ torch.linalg.eigh(xc.T @ xc).eigenvectors[:, -1] > 0).long()
+    if side.min() == side.max(): side[(xc.norm(dim=1)).argmax()] = 1 - side[0]   # all points equal along the axis
+    for _ in range(n_iter):
+        cnt = torch.bincount(side, minlength=2).clamp_min(1).unsqueeze(1).to(x.dtype)
+        c = torch.zeros(2, x.size(1), dtype=x.dtype, device=x.device).index_add_(0, side, x) / cnt
+        new = torch.cdist(x, c).argmin(1)
+        if torch.equal(new, side) or new.min() == new.max(): break
+        side = new
+    return c, side
+
 @torch.no_grad()
 def reseed_empty_clusters(z:torch.Tensor, # embeddings (n, d)
                           mu:torch.Tensor, # cluster centres (K, d), changed in place
+                          how:str='farthest', # 'farthest': onto the largest cluster's farthest member; 'split': 2-means split of the cluster with the largest squared error
                          ) -> int:
-    "Move the centre of every cluster that no node's `argmax q` picks onto the farthest member of the largest cluster; returns how many moved."
+    "Give every cluster that no node's `argmax q` picks a new centre (see `how`); returns how many moved."
+    if how not in ('farthest', 'split'): raise ValueError(f"how={how!r} should be 'farthest' or 'split'.")
     labels = student_t_assign(z, mu).argmax(1)
     counts = torch.bincount(labels, minlength=mu.size(0))
     moved = 0
     for k in torch.nonzero(counts == 0).view(-1).tolist():
-        j = int(counts.argmax())
-        if counts[j] < 2: break                      # nothing left to split
+        if how == 'farthest':
+            j = int(counts.argmax())
+            if counts[j] < 2: break                      # nothing left to split
+            members = torch.nonzero(labels == j).view(-1)
+            far = members[(z[members] - mu[j]).norm(dim=1).argmax()]
+            mu[k] = z[far]; labels[far] = k
+            counts[j] -= 1; counts[k] += 1; moved += 1
+            continue
+        sse = torch.zeros(mu.size(0), dtype=z.dtype, device=z.device).index_add_(0, labels, (z - mu[labels]).pow(2).sum(1))
+        sse[counts < 2] = -1
+        j = int(sse.argmax())
+        if sse[j] <= 0: break                            # no cluster with two distinct members left
         members = torch.nonzero(labels == j).view(-1)
-        far = members[(z[members] - mu[j]).norm(dim=1).argmax()]
-        mu[k] = z[far]; labels[far] = k
-        counts[j] -= 1; counts[k] += 1; moved += 1
+        c, side = _two_means(z[members])
+        if side.min() == side.max(): break
+        mu[j], mu[k] = c[0], c[1]
+        labels[members[side == 1]] = k
+        counts[k] = int(side.sum()); counts[j] -= counts[k]; moved += 1
     return moved
 
 
@@ -263,7 +292,7 @@ class SCGC(ClusterEstimator):
                  features:str='raw', # 'raw' (as published) or 'agc': truncated SVD to 50 dimensions and unit rows before `smooth`, unit rows after
                  batch_size:Optional[int]=None, # nodes per mini-batch (PamC only); None: full batch
                  chunk_size:Optional[int]=None, # row block of the N x N similarities (SCGC, SCGC*)
-                 reseed_empty:bool=False, # move the centre of a cluster that lost every node next to the largest cluster's farthest member (not in the papers)
+                 reseed_empty=False, # a cluster that lost every node gets a new centre (not in the papers): True/'farthest' the largest cluster's farthest member, 'split' a 2-means split of the cluster with the largest squared error
                  tol:float=0., # stop before the epoch at which fewer than this fraction of nodes changed cluster since the previous one (DEC's rule; 0: train all `epochs`, as published)
                  cache:bool=True, # reuse pretrained autoencoders from the disk cache
                  callback:Optional[Callable]=None, # called as callback(epoch, labels, self) every epoch
@@ -298,6 +327,8 @@ class SCGC(ClusterEstimator):
         if any(int(h) != h or h < 1 for h in self.hidden):
             raise ValueError(f"hidden={tuple(self.hidden)} should hold the encoder's widths, integers >= 1 (() for a linear encoder).")
         if self.features not in ('raw', 'agc'): raise ValueError(f"features={self.features!r} should be 'raw' or 'agc'.")
+        if not (isinstance(self.reseed_empty, (bool, int)) and self.reseed_empty in (0, 1) or self.reseed_empty in ('farthest', 'split')):
+            raise ValueError(f"reseed_empty={self.reseed_empty!r} should be False, True, 'farthest' or 'split'.")
         if not 0 <= self.tol < 1: raise ValueError(f"tol={self.tol} should be in [0, 1) (a fraction of the nodes; 0 never stops early).")
         if self.batch_size is not None and self.variant != 'pamc':
             raise ValueError(f"batch_size={self.batch_size} needs variant='pamc'; SCGC and SCGC* need all N x N similarities "
@@ -389,7 +420,8 @@ class SCGC(ClusterEstimator):
 
     def _reseed(self, z):
         "Relocate the centres of empty clusters given every node's embedding `z`, counting the moves in `n_reseeded_`."
-        self.n_reseeded_ += reseed_empty_clusters(z.detach(), self.mu_.data)
+        how = 'split' if self.reseed_empty == 'split' else 'farthest'
+        self.n_reseeded_ += reseed_empty_clusters(z.detach(), self.mu_.data, how=how)
 
     def _step(self, x, W, reseed:bool=False):
         x_hat, z = self.autoencoder_(x)
@@ -469,7 +501,7 @@ class SCGCStar(SCGC):
     def __init__(self, n_clusters:int=3, variant:str='scgc-star', alpha:float=1.0, beta:float=0.1, r:int=1, tau:float=0.25,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
                  pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0, features:str='raw',
-                 batch_size=None, chunk_size=None, reseed_empty:bool=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
+                 batch_size=None, chunk_size=None, reseed_empty=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
                  random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
                          pretrain_batch_size, kmeans_n_init, knn_k, smooth, features, batch_size, chunk_size, reseed_empty, tol, cache,
@@ -481,7 +513,7 @@ class PamC(SCGC):
     def __init__(self, n_clusters:int=3, variant:str='pamc', alpha:float=2.0, beta:float=2.0, r:int=1, tau:float=0.5,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
                  pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0, features:str='raw',
-                 batch_size=None, chunk_size=None, reseed_empty:bool=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
+                 batch_size=None, chunk_size=None, reseed_empty=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
                  random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
                          pretrain_batch_size, kmeans_n_init, knn_k, smooth, features, batch_size, chunk_size, reseed_empty, tol, cache,
@@ -519,7 +551,9 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth', 'n_z') if k in options})
     if 'features' in options: kw['features'] = options['features']
     if 'hidden' in options: kw['hidden'] = _ints(options['hidden'])
-    if 'reseed_empty' in options: kw['reseed_empty'] = option_flag(options['reseed_empty'])
+    if 'reseed_empty' in options:
+        v = str(options['reseed_empty']).strip().lower()
+        kw['reseed_empty'] = v if v in ('farthest', 'split') else option_flag(v)
     kw.setdefault('epochs', 200)
     curves, eval_s = {k: [] for k in _PAPER_KEYS}, [0.]
     def track(epoch, labels, est):
@@ -548,7 +582,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
                            f'labels where DEC\'s rule stopped training (fewer than {est.tol:g} of the nodes changed cluster in one epoch; no labels used; extra.n_iter epochs), at most {est.epochs} epochs (plain keys)'),
                     paper_max='max over epochs 0..E of each metric separately, selected with ground truth (optimistic)',
                     preset={k: est.get_params()[k] for k in ('alpha', 'beta', 'r', 'tau', 'lr', 'epochs')},
-                    reseed_empty=bool(est.reseed_empty), tol=float(est.tol),
+                    reseed_empty=(est.reseed_empty if est.reseed_empty == 'split' else bool(est.reseed_empty)), tol=float(est.tol),
                     input=_input_protocol(est), autoencoder=repr(est.autoencoder_),
                     pretrain=f'{est.pretrain_epochs} epochs Adam {est.pretrain_lr} batch {est.pretrain_batch_size} MSE, cached',
                     kmeans_='raw features, 10 inits', ae_kmeans_='pretrained AE embedding, 20 inits (the initialisation)',
