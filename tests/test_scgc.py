@@ -119,23 +119,39 @@ def test_bench_registered_and_runs_on_digits():
     assert res['timings']['s_per_epoch'] > 0 and len(res['extra']['curves']['acc']) == 4
 
 
+@pytest.mark.parametrize('how', [True, 'split'])
 @pytest.mark.parametrize('cls', [SCGCStar, PamC])
-def test_reseed_is_a_no_op_until_a_cluster_empties(cls, g60):
+def test_reseed_is_a_no_op_until_a_cluster_empties(cls, how, g60):
     # the tutorial compares published and re-seeded runs seed by seed; that is fair only if they agree while nothing empties
     a = cls(3, **TINY).fit(g60.x.numpy(), edge_index=g60.edge_index)
-    b = cls(3, reseed_empty=True, **TINY).fit(g60.x.numpy(), edge_index=g60.edge_index)
+    b = cls(3, reseed_empty=how, **TINY).fit(g60.x.numpy(), edge_index=g60.edge_index)
     assert b.n_reseeded_ == 0 and sum(b.history_['reseeded']) == 0
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_allclose(a.history_['loss'], b.history_['loss'])
 
 
-def test_reseed_moves_an_empty_centre():
+@pytest.mark.parametrize('how', ['farthest', 'split'])
+def test_reseed_moves_an_empty_centre(how):
     from clusterkit.scgc import reseed_empty_clusters, student_t_assign
     g = torch.Generator().manual_seed(0)
     z = torch.cat([torch.randn(30, 4, generator=g), torch.randn(30, 4, generator=g) + 8])
     mu = torch.stack([z[:30].mean(0), z[30:].mean(0), torch.full((4,), 100.)])
-    assert reseed_empty_clusters(z, mu) == 1
+    assert reseed_empty_clusters(z, mu, how=how) == 1
     assert torch.bincount(student_t_assign(z, mu).argmax(1), minlength=3).min() > 0
+
+
+def test_split_reseed_divides_the_worst_cluster_into_its_two_modes():
+    # one centre sits on two well separated blobs (the largest squared error), another is empty: the split gives each blob a centre
+    from clusterkit.scgc import reseed_empty_clusters, student_t_assign
+    g = torch.Generator().manual_seed(1)
+    a, b, c = torch.randn(20, 3, generator=g), torch.randn(25, 3, generator=g) + 10, torch.randn(15, 3, generator=g) - 10
+    z = torch.cat([a, b, c])
+    mu = torch.stack([torch.cat([a, b]).mean(0), c.mean(0), torch.full((3,), 1e3)])
+    assert reseed_empty_clusters(z, mu, how='split') == 1
+    sizes = sorted(torch.bincount(student_t_assign(z, mu).argmax(1), minlength=3).tolist())
+    assert sizes == [15, 20, 25]
+    with pytest.raises(ValueError, match='how='): reseed_empty_clusters(z, mu, how='nearest')
+    with pytest.raises(ValueError, match='reseed_empty='): SCGCStar(3, reseed_empty='nearest').fit(z.numpy())
 
 
 @pytest.mark.parametrize('cls', [SCGCStar, PamC])
