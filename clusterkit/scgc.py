@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from sklearn.cluster import KMeans
+from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -294,6 +295,7 @@ class SCGC(ClusterEstimator):
                  chunk_size:Optional[int]=None, # row block of the N x N similarities (SCGC, SCGC*)
                  reseed_empty=False, # a cluster that lost every node gets a new centre (not in the papers): True/'farthest' the largest cluster's farthest member, 'split' a 2-means split of the cluster with the largest squared error
                  tol:float=0., # stop before the epoch at which fewer than this fraction of nodes changed cluster since the previous one (DEC's rule; 0: train all `epochs`, as published)
+                 readout:str='q', # how `labels_` are read off the trained model: 'q' argmax of the Student-t q (as published) or 'kmeans': k-means on the L2-normalised embedding (not in the papers)
                  cache:bool=True, # reuse pretrained autoencoders from the disk cache
                  callback:Optional[Callable]=None, # called as callback(epoch, labels, self) every epoch
                  device='cpu', # torch device ('cpu', 'cuda', 'auto')
@@ -303,7 +305,7 @@ class SCGC(ClusterEstimator):
         self.n_clusters, self.variant, self.alpha, self.beta, self.r, self.tau, self.lr = n_clusters, variant, alpha, beta, r, tau, lr
         self.epochs, self.n_z, self.hidden, self.pretrain_epochs, self.pretrain_lr = epochs, n_z, hidden, pretrain_epochs, pretrain_lr
         self.pretrain_batch_size, self.kmeans_n_init, self.knn_k, self.batch_size = pretrain_batch_size, kmeans_n_init, knn_k, batch_size
-        self.smooth, self.features, self.reseed_empty, self.tol = smooth, features, reseed_empty, tol
+        self.smooth, self.features, self.reseed_empty, self.tol, self.readout = smooth, features, reseed_empty, tol, readout
         self.chunk_size, self.cache, self.callback, self.device = chunk_size, cache, callback, device
         self.random_state, self.verbose = random_state, verbose
 
@@ -329,6 +331,7 @@ class SCGC(ClusterEstimator):
         if self.features not in ('raw', 'agc'): raise ValueError(f"features={self.features!r} should be 'raw' or 'agc'.")
         if not (isinstance(self.reseed_empty, (bool, int)) and self.reseed_empty in (0, 1) or self.reseed_empty in ('farthest', 'split')):
             raise ValueError(f"reseed_empty={self.reseed_empty!r} should be False, True, 'farthest' or 'split'.")
+        if self.readout not in ('q', 'kmeans'): raise ValueError(f"readout={self.readout!r} should be 'q' (argmax q, as published) or 'kmeans'.")
         if not 0 <= self.tol < 1: raise ValueError(f"tol={self.tol} should be in [0, 1) (a fraction of the nodes; 0 never stops early).")
         if self.batch_size is not None and self.variant != 'pamc':
             raise ValueError(f"batch_size={self.batch_size} needs variant='pamc'; SCGC and SCGC* need all N x N similarities "
@@ -375,6 +378,7 @@ class SCGC(ClusterEstimator):
            ):
         "Pretrain (or load) the autoencoder, initialise the centres by k-means and train with the graph contrastive loss."
         self._check_params()
+        self.readout_centers_ = None                              # `_proba` reads q off mu until training ends
         X = self._validate_X(validate_data(self, X, dtype=np.float32, ensure_min_samples=2), self.n_clusters); n = X.shape[0]
         dev = get_device(self.device); rng = check_random_state(self.random_state)
         seed = int(rng.randint(0, 2**31 - 1))
@@ -414,9 +418,18 @@ class SCGC(ClusterEstimator):
         q = self._proba(Xt)
         self.proba_ = q.cpu().numpy(); self.labels_ = self.proba_.argmax(1)
         self.embedding_ = self._encode(Xt, ae).cpu().numpy()
+        self.q_labels_ = self.labels_                              # argmax q, the published labels, whatever `readout` says
+        if self.readout == 'kmeans': self._kmeans_readout(dev)
         if self.callback is not None: self.callback(self.n_iter_, self.labels_, self)
         self._warn_collapse(self.labels_, self.n_clusters)
         return self
+
+    def _kmeans_readout(self, dev):
+        "`readout='kmeans'`: k-means (`kmeans_n_init` inits, `random_state`) on the unit-length embedding; `proba_` becomes the Student-t assignment to its centres."
+        km = KMeans(self.n_clusters, n_init=self.kmeans_n_init, random_state=self.random_state).fit(normalize(self.embedding_))
+        self.readout_centers_ = torch.tensor(km.cluster_centers_, dtype=torch.float32, device=dev)
+        self.labels_ = km.labels_
+        self.proba_ = student_t_assign(F.normalize(torch.from_numpy(self.embedding_).to(dev), dim=1), self.readout_centers_).cpu().numpy()
 
     def _reseed(self, z):
         "Relocate the centres of empty clusters given every node's embedding `z`, counting the moves in `n_reseeded_`."
@@ -474,7 +487,10 @@ class SCGC(ClusterEstimator):
         return torch.cat([ae.encode(Xt[s:s + batch]) for s in range(0, len(Xt), batch)])
 
     @torch.no_grad()
-    def _proba(self, Xt): return student_t_assign(self._encode(Xt), self.mu_)   # `_encode` works in row blocks
+    def _proba(self, Xt):
+        "Soft assignments of the rows of `Xt` (`_encode` works in row blocks): to `mu`, or to the k-means readout's centres once it has run."
+        if getattr(self, 'readout_centers_', None) is None: return student_t_assign(self._encode(Xt), self.mu_)
+        return student_t_assign(F.normalize(self._encode(Xt), dim=1), self.readout_centers_)
 
     def predict_proba(self, X=None, # features (m, d), already smoothed when `smooth > 0`; None: the training nodes
                      ) -> np.ndarray:
@@ -485,7 +501,7 @@ class SCGC(ClusterEstimator):
         return self._proba(torch.from_numpy(X).to(self.mu_.device)).cpu().numpy()
 
     def predict(self, X=None) -> np.ndarray:
-        "Hard labels `argmax q`."
+        "Hard labels `argmax q` (with `readout='kmeans'`: the nearest k-means centre of the unit-length embedding)."
         return self.predict_proba(X).argmax(1)
 
     def encode(self, X=None) -> np.ndarray:
@@ -501,10 +517,10 @@ class SCGCStar(SCGC):
     def __init__(self, n_clusters:int=3, variant:str='scgc-star', alpha:float=1.0, beta:float=0.1, r:int=1, tau:float=0.25,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
                  pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0, features:str='raw',
-                 batch_size=None, chunk_size=None, reseed_empty=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
+                 batch_size=None, chunk_size=None, reseed_empty=False, tol:float=0., readout:str='q', cache:bool=True, callback=None, device='cpu',
                  random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, features, batch_size, chunk_size, reseed_empty, tol, cache,
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, features, batch_size, chunk_size, reseed_empty, tol, readout, cache,
                          callback, device, random_state, verbose)
 
 class PamC(SCGC):
@@ -513,10 +529,10 @@ class PamC(SCGC):
     def __init__(self, n_clusters:int=3, variant:str='pamc', alpha:float=2.0, beta:float=2.0, r:int=1, tau:float=0.5,
                  lr:float=1e-3, epochs:int=200, n_z:int=10, hidden:tuple=(500, 500, 2000), pretrain_epochs:int=30,
                  pretrain_lr:float=1e-3, pretrain_batch_size:int=256, kmeans_n_init:int=20, knn_k:int=3, smooth:int=0, features:str='raw',
-                 batch_size=None, chunk_size=None, reseed_empty=False, tol:float=0., cache:bool=True, callback=None, device='cpu',
+                 batch_size=None, chunk_size=None, reseed_empty=False, tol:float=0., readout:str='q', cache:bool=True, callback=None, device='cpu',
                  random_state=None, verbose:bool=False):
         super().__init__(n_clusters, variant, alpha, beta, r, tau, lr, epochs, n_z, hidden, pretrain_epochs, pretrain_lr,
-                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, features, batch_size, chunk_size, reseed_empty, tol, cache,
+                         pretrain_batch_size, kmeans_n_init, knn_k, smooth, features, batch_size, chunk_size, reseed_empty, tol, readout, cache,
                          callback, device, random_state, verbose)
 
 # %% ../nbs/20_scgc.ipynb #d5590c61
@@ -542,7 +558,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
                     dataset:str, # a `clusterkit.data.load_graph` name
                     seed:int, # random_state of the run
                     device='cpu', # torch device
-                    **options): # `-o key=value` overrides (strings): epochs, alpha, beta, r, tau, lr, tol, pretrain_epochs, chunk_size, smooth, features, n_z, hidden, reseed_empty, agc, max_order
+                    **options): # `-o key=value` overrides (strings): epochs, alpha, beta, r, tau, lr, tol, pretrain_epochs, chunk_size, smooth, features, n_z, hidden, reseed_empty, readout, agc, max_order
     "One benchmark run: final and paper-max metrics, same-run baselines, timings and per-epoch curves."
     from clusterkit.data import load_graph
     from clusterkit.metrics import cluster_scores
@@ -551,6 +567,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
     kw.update({k: int(float(options[k])) for k in ('r', 'epochs', 'pretrain_epochs', 'chunk_size', 'smooth', 'n_z') if k in options})
     if 'features' in options: kw['features'] = options['features']
     if 'hidden' in options: kw['hidden'] = _ints(options['hidden'])
+    if 'readout' in options: kw['readout'] = options['readout']
     if 'reseed_empty' in options:
         v = str(options['reseed_empty']).strip().lower()
         kw['reseed_empty'] = v if v in ('farthest', 'split') else option_flag(v)
@@ -566,6 +583,7 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
         est.fit(X, edge_index=d.edge_index)
     metrics = cluster_scores(y, est.labels_, est.embedding_)
     metrics.update({f'paper_max_{k}': float(np.max(curves[k])) for k in _PAPER_KEYS})
+    if est.readout != 'q': metrics.update(_prefixed('argmax_q_', cluster_scores(y, est.q_labels_)))   # the published labels of the same model
     metrics.update(_prefixed('kmeans_', cluster_scores(y, KMeans(K, n_init=10, random_state=int(seed)).fit_predict(X))))
     metrics.update(_prefixed('ae_kmeans_', cluster_scores(y, est.ae_labels_)))
     extra = dict(curves=curves, loss=est.history_, paper_max_acc_epoch=int(np.argmax(curves['acc'])),
@@ -582,6 +600,8 @@ def run_graph_bench(method:str, # 'scgc', 'scgc-star' or 'pamc'
                            f'labels where DEC\'s rule stopped training (fewer than {est.tol:g} of the nodes changed cluster in one epoch; no labels used; extra.n_iter epochs), at most {est.epochs} epochs (plain keys)'),
                     paper_max='max over epochs 0..E of each metric separately, selected with ground truth (optimistic)',
                     preset={k: est.get_params()[k] for k in ('alpha', 'beta', 'r', 'tau', 'lr', 'epochs')},
+                    readout=('argmax q' if est.readout == 'q' else 'k-means (kmeans_n_init inits, random_state=seed) on the L2-normalised final embedding; '
+                             'argmax_q_: the published argmax-q labels of the same model; paper_max_ curves are argmax q per epoch'),
                     reseed_empty=(est.reseed_empty if est.reseed_empty == 'split' else bool(est.reseed_empty)), tol=float(est.tol),
                     input=_input_protocol(est), autoencoder=repr(est.autoencoder_),
                     pretrain=f'{est.pretrain_epochs} epochs Adam {est.pretrain_lr} batch {est.pretrain_batch_size} MSE, cached',

@@ -423,3 +423,28 @@ def test_probe_records():
     best = {(d, f): max(v['acc'] for v in r.values()) for d, fs in filt.items() for f, r in fs.items()}
     assert set(best) == {(d, f) for d in ('cora', 'cite') for f in ('agc (I+A)/2', 'age (I+2A)/3')}
     assert max(best.values()) < 0.72 and round(best['cora', 'agc (I+A)/2'], 3) == round(best['cora', 'age (I+2A)/3'], 3) == 0.692
+
+
+@pytest.mark.parametrize('cls', [SCGCStar, PamC])
+def test_kmeans_readout_reads_the_same_model(cls, g60):
+    # readout='kmeans' trains the same model as the published readout and labels it by k-means on the unit-length embedding
+    from sklearn.cluster import KMeans
+    X, ei = g60.x.numpy(), g60.edge_index
+    a = cls(3, **TINY).fit(X, edge_index=ei)
+    b = cls(3, readout='kmeans', **TINY).fit(X, edge_index=ei)
+    np.testing.assert_allclose(a.history_['loss'], b.history_['loss'])
+    np.testing.assert_array_equal(b.q_labels_, a.labels_)
+    zu = b.embedding_ / np.linalg.norm(b.embedding_, axis=1, keepdims=True)
+    np.testing.assert_array_equal(b.labels_, KMeans(3, n_init=TINY.get('kmeans_n_init', 20), random_state=TINY['random_state']).fit_predict(zu))
+    np.testing.assert_array_equal(b.predict(X), b.labels_)
+    assert b.predict_proba(X).shape == (60, 3) and np.allclose(b.predict_proba(X).sum(1), 1, atol=1e-5)
+
+
+def test_bench_readout_option_keeps_the_published_labels_beside():
+    from clusterkit.core import BENCHES
+    import clusterkit.scgc  # noqa: F401
+    res = BENCHES['pamc'].fn('digits', 0, epochs='3', pretrain_epochs='2', agc='0', readout='kmeans')
+    assert 'k-means' in res['protocol']['readout'] and 0 <= res['metrics']['argmax_q_acc'] <= 1
+    plain = BENCHES['pamc'].fn('digits', 0, epochs='3', pretrain_epochs='2', agc='0')
+    assert 'argmax_q_acc' not in plain['metrics'] and plain['protocol']['readout'] == 'argmax q'
+    assert plain['metrics']['acc'] == pytest.approx(res['metrics']['argmax_q_acc'], abs=1e-12)   # same model, published labels
