@@ -448,3 +448,28 @@ def test_bench_readout_option_keeps_the_published_labels_beside():
     plain = BENCHES['pamc'].fn('digits', 0, epochs='3', pretrain_epochs='2', agc='0')
     assert 'argmax_q_acc' not in plain['metrics'] and plain['protocol']['readout'] == 'argmax q'
     assert plain['metrics']['acc'] == pytest.approx(res['metrics']['argmax_q_acc'], abs=1e-12)   # same model, published labels
+
+
+def test_usps_split_and_kmeans_readout_records():
+    "The twenty-fifth session's USPS records: split re-seeding (seeds 4, 5) and the k-means readout (bench option and probe) read the models the tutorial says."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'graph_clustering_results'
+    load = lambda name: json.loads((res / f'{name}.json').read_text())
+    pub = {r['seed']: r['metrics'] for r in load('scgc-star_usps')['runs']}
+    probe = {r['seed']: r for r in load('readout_scgc-star_usps')['runs']}
+    split = load('scgc-star-split_usps')
+    assert split['protocol']['reseed_empty'] == 'split' and [r['seed'] for r in split['runs']] == [4, 5]
+    for r in split['runs']:     # paired with the probe's argmax q: the same autoencoder start
+        assert r['metrics']['ae_kmeans_acc'] == probe[r['seed']]['ae_kmeans_acc'] and r['extra']['reseeded'] >= 1
+        assert min(r['extra']['cluster_sizes']) > 0
+    kb = load('scgc-star-kmro_usps')
+    assert kb['protocol']['readout'].startswith('k-means') and kb['protocol']['reseed_empty'] is False
+    for r in kb['runs']:
+        m, s = r['metrics'], r['seed']
+        assert min(r['extra']['cluster_sizes']) > 0                       # k-means keeps every cluster
+        if m['ae_kmeans_acc'] == pub[s]['ae_kmeans_acc']:                  # same start: argmax q is the committed record's final
+            assert m['argmax_q_acc'] == pytest.approx(pub[s]['acc'], abs=1e-12) and m['argmax_q_nmi'] == pytest.approx(pub[s]['nmi'], abs=1e-12)
+        if s in probe:                                                     # both ran: the option computes the probe's unit-norm readout
+            assert m['acc'] == pytest.approx(probe[s]['kmeans_unit_z']['acc'], abs=1e-12)
+    seeds = sorted(set(probe) | {r['seed'] for r in kb['runs']})
+    assert len(seeds) >= 6
