@@ -1,11 +1,11 @@
 "Execute a notebook's code cells in order and save their outputs, keeping the saved outputs of `#| slow` cells (not run). Usage: python tools/exec_nb.py nbs/tutorials/graph_clustering.ipynb"
-import sys, time
+import os, sys, time
 from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 p = Path(sys.argv[1]).resolve()
 nb = read_nb(p); sh = CaptureShell(path=p.parent)
-import os; os.chdir(p.parent)
+os.chdir(p.parent)                                   # cells read their records relative to the notebook
 for c in nb.cells:
     if c.cell_type != 'code' or '#| slow' in c.source: continue
     t = time.time(); sh.cell(c)
