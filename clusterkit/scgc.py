@@ -429,7 +429,7 @@ class SCGC(ClusterEstimator):
         km = KMeans(self.n_clusters, n_init=self.kmeans_n_init, random_state=self.random_state).fit(normalize(self.embedding_))
         self.readout_centers_ = torch.tensor(km.cluster_centers_, dtype=torch.float32, device=dev)
         self.labels_ = km.labels_
-        self.proba_ = student_t_assign(F.normalize(torch.from_numpy(self.embedding_).to(dev), dim=1), self.readout_centers_).cpu().numpy()
+        self.proba_ = self._assign(torch.from_numpy(self.embedding_).to(dev)).cpu().numpy()
 
     def _reseed(self, z):
         "Relocate the centres of empty clusters given every node's embedding `z`, counting the moves in `n_reseeded_`."
@@ -486,11 +486,13 @@ class SCGC(ClusterEstimator):
         ae = ae or self.autoencoder_
         return torch.cat([ae.encode(Xt[s:s + batch]) for s in range(0, len(Xt), batch)])
 
+    def _assign(self, z):
+        "Soft assignments of embeddings `z`: to `mu`, or, once the k-means readout has run, of the unit-length `z` to its centres."
+        if getattr(self, 'readout_centers_', None) is None: return student_t_assign(z, self.mu_)
+        return student_t_assign(F.normalize(z, dim=1), self.readout_centers_)
+
     @torch.no_grad()
-    def _proba(self, Xt):
-        "Soft assignments of the rows of `Xt` (`_encode` works in row blocks): to `mu`, or to the k-means readout's centres once it has run."
-        if getattr(self, 'readout_centers_', None) is None: return student_t_assign(self._encode(Xt), self.mu_)
-        return student_t_assign(F.normalize(self._encode(Xt), dim=1), self.readout_centers_)
+    def _proba(self, Xt): return self._assign(self._encode(Xt))   # `_encode` works in row blocks
 
     def predict_proba(self, X=None, # features (m, d), already smoothed when `smooth > 0`; None: the training nodes
                      ) -> np.ndarray:
