@@ -195,3 +195,64 @@ def test_rerun_on_another_cpu():
         assert all(a[k] == b[k] for k in a if k.startswith(('kmeans_', 'spectral_', 'oracle_')))
         assert abs(a['acc'] - b['acc']) < rec['summary']['acc']['std']
         assert (a['acc'] == b['acc']) == (s == 'jasper_ridge')
+
+def _tool(name):
+    import importlib.util, pathlib
+    spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).parents[1] / 'tools' / f'{name}.py')
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+def test_local_step_moves_pixels_only_to_neighbouring_clusters():
+    "tools/hsi_local_step.py: a pixel keeps its superpixel's cluster or joins that of an adjacent superpixel, whichever centroid is nearer; with every superpixel adjacent to every other it is the unrestricted step."
+    mod = _tool('hsi_local_step')
+    # four superpixels in a row (0-1-2-3), clusters 0, 0, 1, 2; 1-D features, two pixels per superpixel
+    seg = torch.tensor([0, 0, 1, 1, 2, 2, 3, 3]); lab_sp = torch.tensor([0, 0, 1, 2])
+    Z = torch.tensor([[0.], [0.], [0.], [10.], [10.], [10.], [20.], [0.]], dtype=torch.float64)
+    chain = torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]])
+    loc = mod.local_step(Z, seg, lab_sp, 3, chain)
+    # centroids: cluster 0 = mean(0,0,0,10) = 2.5, cluster 1 = 10, cluster 2 = mean(20, 0) = 10
+    # pixel 3 (value 10, in superpixel 1, cluster 0) may join cluster 1 (superpixel 2 is adjacent): it does
+    # pixel 7 (value 0, superpixel 3, cluster 2) is nearest cluster 0, which is not adjacent: it may only join 1 or 2
+    assert loc.tolist()[:4] == [0, 0, 0, 1]
+    assert loc[7].item() in (1, 2) and loc[7].item() != 0
+    full = torch.cartesian_prod(torch.arange(4), torch.arange(4)).T
+    C = torch.stack([Z[lab_sp[seg] == k].mean(0) for k in range(3)])
+    assert torch.equal(mod.local_step(Z, seg, lab_sp, 3, full), torch.cdist(Z, C).argmin(1))
+
+def test_local_step_records():
+    "hyperspectral_results/local_step_<scene>.json: seeds 0-4 whose method rows agree with the bench records within the seed spread (another CPU), whose baseline equals them, and whose step changed only a minority of pixels."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
+    for d in ('salinas_a', 'samson', 'jasper_ridge'):
+        rec = json.loads((res / f'hsi_{d}.json').read_text())
+        bench = {r['seed']: r['metrics'] for r in rec['runs']}
+        rows = json.loads((res / f'local_step_{d}.json').read_text())
+        assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
+        for r in rows:
+            m = bench[r['seed']]
+            assert abs(r['method']['acc'] - m['acc']) < rec['summary']['acc']['std']
+            assert r['kmeans_pixels'] == {'acc': m['kmeans_pixels_acc'], 'nmi': m['kmeans_pixels_nmi']}
+            assert 0 < r['moved'] < 0.2
+
+def test_oracle97_records():
+    "hyperspectral_results/oracle97/: the finer segmentations' records hold seeds 0-4 and their superpixel counts and oracles are recomputed here from the data (SLIC n_segments=3500, compactness=0.01 on Samson; Felzenszwalb scale=2, min_size=3)."
+    import json, pathlib
+    files = {'samson': ['hsi/Samson.mat'], 'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
+    if not require_data(*sum(files.values(), [])): pytest.skip('the Samson and Jasper Ridge scenes are not in the data directory')
+    from clusterkit.data import load_hsi
+    from clusterkit.hsi import slic_superpixels
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results' / 'oracle97'
+    fz = _tool('hsi_felzenszwalb')
+    sa = load_hsi('samson')
+    slic = json.loads((res / 'slic3500_samson.json').read_text())
+    assert slic['protocol']['seeds'] == [0, 1, 2, 3, 4] and slic['protocol']['options'] == {'n_segments': '3500', 'compactness': '0.01'}
+    seg = slic_superpixels(standardize_pca(sa.cube, 20, random_state=0), 3500, 0.01)
+    assert slic['protocol']['n_superpixels'] == seg.max() + 1
+    assert slic['summary']['oracle_superpixel_acc']['mean'] == pytest.approx(superpixel_oracle(seg, sa.gt)) and superpixel_oracle(seg, sa.gt) >= 0.97
+    for d in files:
+        rows = json.loads((res / f'felzenszwalb3_{d}.json').read_text())
+        assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4] and all((r['scale'], r['min_size']) == (2.0, 3) for r in rows)
+        scene = sa if d == 'samson' else load_hsi(d)
+        seg = fz.felzenszwalb_segments(scene.cube, 20, scale=2.0, min_size=3)
+        for r in rows:
+            assert r['n_superpixels'] == seg.max() + 1 and r['oracle_superpixel_acc'] == pytest.approx(superpixel_oracle(seg, scene.gt))

@@ -14,7 +14,7 @@ on Samson and Jasper Ridge, the two scenes that SLIC caps. This script fits each
 - `oracle_superpixel_acc`, `n_superpixels` and `pipeline_s` (segmentation to label map).
 
 Ground truth is used only for scoring. Usage (one thread per process):
-`CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_felzenszwalb.py samson 0 1 2 --json out.json`
+`CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_felzenszwalb.py samson 0 1 2 [--scale 0.05 --min-size 4] --json out.json`
 """
 import pathlib, sys, time
 import numpy as np
@@ -30,22 +30,28 @@ def felzenszwalb_segments(cube, n_components=20, scale=0.05, sigma=0.5, min_size
     img = (Z - Z.min((0, 1))) / (np.ptp(Z, (0, 1)).max() + 1e-12)
     return relabel_segments(felzenszwalb(img, scale=scale, sigma=sigma, min_size=min_size, channel_axis=-1))
 
-def probe(dataset, seed):
+def probe(dataset, seed, scale=0.05, min_size=4):
     scene = load_hsi(dataset); gt = scene.gt
     K = int(len(np.unique(gt[gt > 0]))); p = HSI_PRESETS[dataset]
     score = lambda lab: {k: float(v) for k, v in labelled_scores(gt, lab).items() if k in ('acc', 'nmi')}
     t0 = time.perf_counter()
-    seg = felzenszwalb_segments(scene.cube, p['n_components'])
+    seg = felzenszwalb_segments(scene.cube, p['n_components'], scale=scale, min_size=min_size)
     est = SuperpixelGCNClustering(K, random_state=seed, **p).fit(scene.cube, segments=seg)
     pipeline_s = time.perf_counter() - t0
     means = np.asarray(est.features_)                                  # the superpixel means the estimator was fitted on
     km = KMeans(K, n_init=10, random_state=seed).fit_predict(means)
     ward = spatial_ward(means, region_adjacency(seg), K)
-    return dict(dataset=dataset, seed=seed, method=score(est.labels_), kmeans_superpixels=score(km[seg]), ward_superpixels=score(ward[seg]),
+    return dict(dataset=dataset, seed=seed, scale=scale, min_size=min_size, method=score(est.labels_), kmeans_superpixels=score(km[seg]), ward_superpixels=score(ward[seg]),
                 oracle_superpixel_acc=float(superpixel_oracle(seg, gt)),
                 n_superpixels=int(seg.max() + 1), pipeline_s=pipeline_s)
 
 if __name__ == '__main__':
+    # `--scale S --min-size N` (default 0.05 and 4, the setting of the tutorial's first table) set the segmentation
+    import functools
+    args, kw = list(sys.argv), {}
+    for flag, key, typ in [('--scale', 'scale', float), ('--min-size', 'min_size', int)]:
+        if flag in args: i = args.index(flag); kw[key] = typ(args[i + 1]); del args[i:i + 2]
+    sys.argv = args
     sys.path.insert(0, str(pathlib.Path(__file__).parent))
     from hsi_pixel_step import cli
-    cli(probe, __doc__)
+    cli(functools.partial(probe, **kw), __doc__)
