@@ -249,3 +249,27 @@ def test_oracle97_records():
         seg = fz.felzenszwalb_segments(scene.cube, 20, scale=2.0, min_size=3)
         for r in rows:
             assert r['n_superpixels'] == seg.max() + 1 and r['oracle_superpixel_acc'] == pytest.approx(superpixel_oracle(seg, scene.gt))
+
+def test_pixel_step_angle_records():
+    "hyperspectral_results/pixel_step_angle/: the bench with -o pixel_step=angle, seeds 0-9. On seeds 0-4 its labels before and after the step are the probe's rows (the same fits on the same CPU), its baselines are those of the preset's records, and the Jasper Ridge verdict the tutorial states holds."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
+    seven = ['kmeans_pixels_', 'kmeans_superpixels_', 'spectral_superpixels_', 'ward_superpixels_', 'spectral_knn_superpixels_',
+             'kmeans_angle_pixels_', 'kmeans_superpixels_step_']
+    for d in ('salinas_a', 'samson', 'jasper_ridge'):
+        rec = json.loads((res / 'pixel_step_angle' / f'hsi_{d}.json').read_text())
+        assert rec['protocol']['options'] == {'pixel_step': 'angle'} and rec['protocol']['seeds'] == list(range(10))
+        runs = {r['seed']: r['metrics'] for r in rec['runs']}
+        pre = {r['seed']: r['metrics'] for r in json.loads((res / f'hsi_{d}.json').read_text())['runs']}
+        probe = {r['seed']: r for r in json.loads((res / f'local_step_{d}.json').read_text())}
+        for s in range(5):
+            m = runs[s]
+            assert {k: m['superpixel_' + k] for k in ('acc', 'nmi')} == probe[s]['method']
+            assert {k: m[k] for k in ('acc', 'nmi')} == probe[s]['local_angle_step']
+            assert all(m[k] == pre[s][k] for k in pre[s] if k.startswith(('kmeans_pixels_', 'kmeans_superpixels_', 'ward_', 'oracle_')))
+        mean = lambda k, seeds=range(10): np.mean([runs[s][k] for s in seeds])
+        for seeds in (range(10), range(5, 10)):
+            best_acc = max(mean(b + 'acc', seeds) for b in seven); best_nmi = max(mean(b + 'nmi', seeds) for b in seven)
+            met = mean('acc', seeds) > best_acc and mean('nmi', seeds) > best_nmi
+            assert met == (d == 'jasper_ridge')
+            if d == 'samson': assert mean('kmeans_angle_pixels_acc', seeds) > 0.97 > mean('acc', seeds)
