@@ -651,8 +651,9 @@ def run_hsi_gcn(dataset:str, # 'salinas_a', 'jasper_ridge' or 'samson'
     metrics = pick(labelled_scores(scene.gt, est.labels_))
     metrics.update(_prefixed('paper_best_', pick(est.paper_best_)))
     H, W = scene.gt.shape
+    km_sp = KMeans(K, n_init=10, random_state=seed).fit_predict(est.features_)
     maps = {'kmeans_pixels': KMeans(K, n_init=10, random_state=seed).fit_predict(est.pca_.reshape(H * W, -1)).reshape(H, W),
-            'kmeans_superpixels': KMeans(K, n_init=10, random_state=seed).fit_predict(est.features_)[est.segments_],
+            'kmeans_superpixels': km_sp[est.segments_],
             'spectral_superpixels': spectral_labels(region_adjacency(est.segments_).numpy(), len(est.features_), K, seed)[est.segments_],
             'ward_superpixels': spatial_ward(est.features_, region_adjacency(est.segments_), K)[est.segments_],
             'spectral_knn_superpixels': SpectralClustering(K, affinity='nearest_neighbors', n_neighbors=10,
@@ -661,7 +662,6 @@ def run_hsi_gcn(dataset:str, # 'salinas_a', 'jasper_ridge' or 'samson'
     if est.pixel_step is not None:   # the superpixel labels before the step, and the same step after a training-free clustering
         metrics.update(_prefixed('superpixel_', pick(labelled_scores(scene.gt, est.superpixel_labels_[est.segments_]))))
         step_X = scene.cube if est.pixel_step == 'angle' else est.pca_
-        km_sp = KMeans(K, n_init=10, random_state=seed).fit_predict(est.features_)
         maps['kmeans_superpixels_step'] = pixel_step(step_X, est.segments_, km_sp, K, est.pixel_step)
     for name, lab in maps.items(): metrics.update(_prefixed(name + '_', pick(labelled_scores(scene.gt, lab))))
     metrics['oracle_superpixel_acc'] = est.oracle_acc_

@@ -273,3 +273,11 @@ def test_pixel_step_angle_records():
             met = mean('acc', seeds) > best_acc and mean('nmi', seeds) > best_nmi
             assert met == (d == 'jasper_ridge')
             if d == 'samson': assert mean('kmeans_angle_pixels_acc', seeds) > 0.97 > mean('acc', seeds)
+
+def test_unit_spectra_record():
+    "hyperspectral_results/unit_spectra_samson.json (tools/hsi_unit_spectra.py): seeds 0 and 1, the step raises both, and every row stays below k-means by spectral angle on Samson (.972), as the tutorial says."
+    import json, pathlib
+    rows = json.loads((pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results' / 'unit_spectra_samson.json').read_text())
+    assert [r['seed'] for r in rows] == [0, 1]
+    for r in rows:
+        assert r['with_step']['acc'] > r['before_step']['acc'] and max(v['acc'] for k, v in r.items() if isinstance(v, dict)) < 0.972
