@@ -11,6 +11,13 @@ from clusterkit.hsi import (SuperpixelGCNClustering, bench_hsi_gcn, labelled_sco
                             relabel_segments, standardize_pca, superpixel_means, superpixel_oracle)
 from clusterkit.synthetic import make_hsi_cube
 
+def _tool(name):
+    "Import one of the exploratory scripts in tools/ as a module."
+    import importlib.util, pathlib
+    spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).parents[1] / 'tools' / f'{name}.py')
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
 FAST = dict(n_components=12, n_segments=36, compactness=1., warmup_epochs=8, epochs=4, hidden=16)
 
 @pytest.fixture(scope='module')
@@ -137,9 +144,8 @@ def test_cluster_on_encoder_reproducible_and_checked(scene):
 @pytest.mark.parametrize('n_layers', [1, 2])
 def test_pixel_step_readout_of_the_exploratory_script(scene, n_layers):
     "tools/hsi_pixel_step.py (the tutorial's pixel-level last step): its superpixel rows are the fitted encoder's output, and a pixel equal to its superpixel's mean gets that superpixel's embedding."
-    import copy, importlib.util, pathlib
-    spec = importlib.util.spec_from_file_location('hsi_pixel_step', pathlib.Path(__file__).parents[1] / 'tools' / 'hsi_pixel_step.py')
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    import copy
+    mod = _tool('hsi_pixel_step')
     cube, gt = scene
     est = SuperpixelGCNClustering(4, random_state=0, **dict(FAST, n_layers=n_layers)).fit(cube)
     hs, hp = mod.encoder_pixel_embeddings(est)
@@ -167,7 +173,7 @@ def test_ward_readout_records_reproduce_the_bench_records():
 
 def test_felzenszwalb_records_come_from_the_committed_script():
     "tools/hsi_felzenszwalb.py: its records hold seeds 0-4, and their training-free parts (superpixel count, oracle, k-means and Ward on the superpixel means) are recomputed here from the script's segmentation, seed by seed."
-    import importlib.util, json, pathlib
+    import json, pathlib
     files = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat'],
              'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
     if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
@@ -175,8 +181,7 @@ def test_felzenszwalb_records_come_from_the_committed_script():
     from clusterkit.data import load_hsi
     from clusterkit.hsi import HSI_PRESETS, spatial_ward
     root = pathlib.Path(__file__).parents[1]
-    spec = importlib.util.spec_from_file_location('hsi_felzenszwalb', root / 'tools' / 'hsi_felzenszwalb.py')
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    mod = _tool('hsi_felzenszwalb')
     for d in files:
         rows = json.loads((root / 'nbs' / 'tutorials' / 'hyperspectral_results' / f'felzenszwalb_{d}.json').read_text())
         assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
@@ -204,12 +209,6 @@ def test_rerun_on_another_cpu():
         assert all(a[k] == b[k] for k in a if k.startswith(('kmeans_', 'spectral_', 'oracle_')))
         assert abs(a['acc'] - b['acc']) < rec['summary']['acc']['std']
         assert (a['acc'] == b['acc']) == (s == 'jasper_ridge')
-
-def _tool(name):
-    import importlib.util, pathlib
-    spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).parents[1] / 'tools' / f'{name}.py')
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-    return mod
 
 def test_local_step_records():
     "hyperspectral_results/local_step_<scene>.json (tools/hsi_local_step.py): seeds 0-4 whose method rows agree with the bench records within one ACC point (refitted on another CPU), whose baseline equals them, and whose restricted steps changed only a minority of pixels."
