@@ -14,6 +14,7 @@ from torch import nn, Tensor
 from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 from sklearn.metrics import adjusted_rand_score
 from sklearn.decomposition import PCA
+from sklearn.base import clone
 from sklearn.utils import check_random_state
 from skimage.segmentation import slic
 
@@ -371,6 +372,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
                  cluster_on:str='projection', # pseudo-labels from cosine k-means on the target projections ('projection', the reference) or Euclidean k-means on the target encoder's output ('encoder')
                  final_window:int=10, # `labels_` is the consensus (medoid) of the clusterings of the last `final_window` epochs
                  pixel_step:Optional[str]=None, # None: every pixel takes its superpixel's cluster; 'angle' or 'euclidean': then one restricted `pixel_step` (raw spectra or PCA cube)
+                 n_restarts:int=1, # R independent fits (seeds `random_state`, ..., `random_state`+R-1); `labels_` is their consensus medoid
                  device='cpu', # 'cpu', 'cuda', 'auto' or a torch.device
                  random_state=None, # int for reproducible results
                  verbose:bool=False, # progress bar over epochs
@@ -381,15 +383,16 @@ class SuperpixelGCNClustering(ClusterEstimator):
         self.ema, self.sigma, self.tau, self.alpha, self.beta, self.gamma = ema, sigma, tau, alpha, beta, gamma
         self.knn = knn
         self.kmeans_n_init, self.device, self.random_state, self.verbose = kmeans_n_init, device, random_state, verbose
-        self.final_window, self.cluster_on, self.pixel_step = final_window, cluster_on, pixel_step
+        self.final_window, self.cluster_on, self.pixel_step, self.n_restarts = final_window, cluster_on, pixel_step, n_restarts
 
     def _check_params(self):
-        for name in ('lr', 'tau', 'n_components', 'n_layers', 'channels', 'kernel_size', 'hidden', 'kmeans_n_init', 'final_window'):
+        for name in ('lr', 'tau', 'n_components', 'n_layers', 'channels', 'kernel_size', 'hidden', 'kmeans_n_init', 'final_window', 'n_restarts'):
             check_positive(getattr(self, name), name)
         for name in ('alpha', 'beta', 'weight_decay', 'sigma', 'warmup_epochs', 'epochs', 'knn'):
             check_positive(getattr(self, name), name, strict=False)
         for name in ('ema', 'gamma', 'momentum'):
             if not 0 <= getattr(self, name) <= 1: raise ValueError(f"{name}={getattr(self, name)} should be in [0, 1].")
+        if int(self.n_restarts) != self.n_restarts: raise ValueError(f"n_restarts={self.n_restarts} should be an integer >= 1.")
         if self.cluster_on not in ('projection', 'encoder'):
             raise ValueError(f"cluster_on={self.cluster_on!r} should be 'projection' or 'encoder'.")
         if self.pixel_step not in (None, 'angle', 'euclidean'):
@@ -442,6 +445,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
         "Segment, build the superpixel graph, train the contrastive model and cluster; sets `labels_` `(H, W)`."
         t_start = time.perf_counter()
         self._check_params()
+        if self.n_restarts > 1: return self._fit_restarts(X, segments, eval_gt)
         rs = check_random_state(self.random_state); seed = int(rs.randint(0, 2**31 - 1))
         dev = get_device(self.device)
         Z, seg, feats, edges = self._prepare(X, segments, seed)
@@ -536,6 +540,20 @@ class SuperpixelGCNClustering(ClusterEstimator):
                 self.paper_best_ = dict(epoch=hist['eval'][b]['epoch'], **labelled_scores(eval_gt, lab_b), labels=lab_b)
         t_end = time.perf_counter()
         self.timings_ = dict(prepare_s=t_prep, train_s=t_end - t_train, total_s=t_end - t_start)
+        return self
+
+    def _fit_restarts(self, X, segments, eval_gt):
+        "Fit `n_restarts` copies with consecutive seeds (or seeds drawn from `random_state`) and keep the medoid's fitted state."
+        t0 = time.perf_counter()
+        R = int(self.n_restarts)
+        if isinstance(self.random_state, (int, np.integer)): seeds = [int(self.random_state) + r for r in range(R)]
+        else: seeds = [int(s) for s in check_random_state(self.random_state).randint(0, 2**31 - 1, R)]
+        fits = [clone(self).set_params(n_restarts=1, random_state=s).fit(X, segments=segments, eval_gt=eval_gt) for s in seeds]
+        best = consensus_medoid([f.labels_.ravel() for f in fits])    # on all pixels of the final label maps: no labels
+        self.__dict__.update({k: v for k, v in vars(fits[best]).items() if k.endswith('_') and not k.startswith('_')})
+        self.restart_seeds_, self.restart_index_ = seeds, best
+        self.restart_labels_ = np.stack([f.labels_ for f in fits])
+        self.timings_ = dict(fits[best].timings_, total_s=time.perf_counter() - t0, restarts_s=[f.timings_['total_s'] for f in fits])
         return self
 
     def fit_predict(self, X, y=None, **fit_kwargs):
