@@ -280,3 +280,25 @@ def test_unit_spectra_record():
     assert [r['seed'] for r in rows] == [0, 1]
     for r in rows:
         assert r['with_step']['acc'] > r['before_step']['acc'] and max(v['acc'] for k, v in r.items() if isinstance(v, dict)) < 0.972
+
+def test_restarts_records():
+    "hyperspectral_results/restarts/ (tools/hsi_restarts.py): the ten fits are the bench's pixel_step='angle' fits, before and after the step; the medoid of 3 or 5 restarts raises every scene's mean and worst ACC after the step; and the bench with n_restarts=3 (seeds 0-4) returns the medoid of seeds s, s+1, s+2."
+    import json, pathlib
+    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
+    for d in ('salinas_a', 'samson', 'jasper_ridge'):
+        r = json.loads((res / 'restarts' / f'restarts_{d}.json').read_text())
+        runs = {x['seed']: x['metrics'] for x in json.loads((res / 'pixel_step_angle' / f'hsi_{d}.json').read_text())['runs']}
+        assert r['after']['seeds'] == list(range(10))
+        for key, pre in (('after', ''), ('before', 'superpixel_')):
+            for m in ('acc', 'nmi'): assert r[key][m] == [runs[s][pre + m] for s in range(10)]
+        t = r['after']
+        for R, n in ((3, 120), (5, 252)):
+            m = t[f'medoid_of_{R}']
+            assert m['n_subsets'] == n and m['mean_acc'] > t['single_mean_acc'] and m['min_acc'] > t['single_min_acc']
+            for c in m['consecutive']:
+                assert c['random_state'] <= c['pick'] < c['random_state'] + R and c['acc'] == t['acc'][c['pick']]
+        bench = json.loads((res / 'restarts' / f'hsi_{d}.json').read_text())
+        assert bench['protocol']['options'] == {'pixel_step': 'angle', 'n_restarts': '3'} and bench['protocol']['seeds'] == list(range(5))
+        cons = {c['random_state']: c for c in t['medoid_of_3']['consecutive']}
+        for x in bench['runs']:
+            assert (x['metrics']['acc'], x['metrics']['nmi']) == (cons[x['seed']]['acc'], cons[x['seed']]['nmi'])
