@@ -319,3 +319,35 @@ def test_spatial_context_diagnostic():
                   (mode_filter(sc.gt, 5, ids) == sc.gt)[sc.gt > 0].mean())
     assert acc['samson'][2] < 0.96 < 0.97 < acc['samson'][0] and acc['samson'][1] < acc['samson'][0]
     assert acc['salinas_a'][1] > acc['salinas_a'][0] and acc['salinas_a'][2] == 1.0
+
+def test_ers_segments_tool():
+    "tools/hsi_ers.py: ERS returns exactly K superpixels, each 8-connected, and cuts a piecewise-constant image along its steps."
+    from scipy import ndimage
+    ers = _tool('hsi_ers')
+    img = np.zeros((16, 16)); img[:8, 8:], img[8:, :8], img[8:, 8:] = 60, 120, 180
+    seg = ers.ers_segments(img, 4)
+    assert all(len(np.unique(seg[r:r + 8, c:c + 8])) == 1 for r in (0, 8) for c in (0, 8)) and len(np.unique(seg)) == 4
+    img = np.random.default_rng(0).normal(128, 20, (20, 20))
+    for K in (1, 7, 50, 400):
+        seg = ers.ers_segments(img, K)
+        assert seg.max() + 1 == K and all(ndimage.label(seg == k, structure=np.ones((3, 3)))[1] == 1 for k in range(K))
+    with pytest.raises(ValueError, match='n_segments=0 should be between 1'): ers.ers_segments(img, 0)
+
+def test_ers_records():
+    "hyperspectral_results/ers_<scene>.json (tools/hsi_ers.py): seeds 0-4, the superpixel count of the preset's SLIC and the oracle are recomputed from the script's segmentation, and the method's mean is below the SLIC record's on every scene, as the tutorial says."
+    import json, pathlib
+    files = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat'],
+             'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
+    if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
+    from clusterkit.data import load_hsi
+    from clusterkit.hsi import HSI_PRESETS, slic_superpixels
+    ers = _tool('hsi_ers'); res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
+    for d in files:
+        rows = json.loads((res / f'ers_{d}.json').read_text())
+        slic = json.loads((res / f'hsi_{d}.json').read_text())['runs']
+        assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
+        sc, p = load_hsi(d), HSI_PRESETS[d]
+        M = int(slic_superpixels(standardize_pca(sc.cube, p['n_components']), p['n_segments'], p['compactness']).max() + 1)
+        seg = ers.ers_segments(ers.first_component_image(sc.cube, p['n_components']), M)
+        assert all(r['n_superpixels'] == M and r['oracle_superpixel_acc'] == pytest.approx(superpixel_oracle(seg, sc.gt)) for r in rows)
+        assert np.mean([r['method']['acc'] for r in rows]) < np.mean([r['metrics']['acc'] for r in slic[:5]])
