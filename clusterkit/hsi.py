@@ -445,6 +445,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
         "Segment, build the superpixel graph, train the contrastive model and cluster; sets `labels_` `(H, W)`."
         t_start = time.perf_counter()
         self._check_params()
+        for k in [k for k in vars(self) if k.endswith('_') and not k.startswith('_')]: delattr(self, k)   # no state from a previous fit
         if self.n_restarts > 1: return self._fit_restarts(X, segments, eval_gt)
         rs = check_random_state(self.random_state); seed = int(rs.randint(0, 2**31 - 1))
         dev = get_device(self.device)
@@ -553,7 +554,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
         self.__dict__.update({k: v for k, v in vars(fits[best]).items() if k.endswith('_') and not k.startswith('_')})
         self.restart_seeds_, self.restart_index_ = seeds, best
         self.restart_labels_ = np.stack([f.labels_ for f in fits])
-        self.timings_ = dict(fits[best].timings_, total_s=time.perf_counter() - t0, restarts_s=[f.timings_['total_s'] for f in fits])
+        self.timings_ = dict(fits[best].timings_, total_s=time.perf_counter() - t0, restarts_s=[f.timings_['total_s'] for f in fits])   # total_s: all restarts
         return self
 
     def fit_predict(self, X, y=None, **fit_kwargs):

@@ -50,7 +50,9 @@ def ers_segments(img, # `(H, W)` grey image
         i, j = u[e], v[e]; qi, qj = w[e] / wi[i], w[e] / wi[j]
         return (mu[i] * (_h(qi) + _h(max(s[i] - qi, 0.)) - _h(s[i])) + mu[j] * (_h(qj) + _h(max(s[j] - qj, 0.)) - _h(s[j])))
     def d_balance(a, b): return _h((a + b) / n) - _h(a / n) - _h(b / n) + 1
-    dh0 = np.array([d_entropy(e) for e in range(len(w))])
+    hv = lambda x: -x * np.log(np.where(x > 0, x, 1))                   # _h on arrays
+    qu, qv = w / wi[u], w / wi[v]
+    dh0 = mu[u] * (hv(qu) + hv(1 - qu)) + mu[v] * (hv(qv) + hv(1 - qv))   # every d_entropy(e) at the start (all s = 1)
     lam_ = lam * n_segments * dh0.max() / abs(d_balance(1, 1))
     heap = [(-(g + lam_ * d_balance(1, 1)), e) for e, g in enumerate(dh0)]; heapq.heapify(heap)
     trees = n
@@ -64,7 +66,8 @@ def ers_segments(img, # `(H, W)` grey image
         s[i] -= w[e] / wi[i]; s[j] -= w[e] / wi[j]
         if size[ri] < size[rj]: ri, rj = rj, ri
         parent[rj] = ri; size[ri] += size[rj]; trees -= 1
-    roots = np.array([find(x) for x in range(n)])
+    roots = parent.copy()
+    while (parent[roots] != roots).any(): roots = parent[roots]         # pointer jumping to every tree's root
     return relabel_segments(roots.reshape(H, W))
 
 def first_component_image(cube, n_components=20):

@@ -10,6 +10,9 @@ seeds against a single run, and the medoid of R consecutive seeds s, ..., s+R-1,
 `SuperpixelGCNClustering(random_state=s, n_restarts=R)` returns (the seeds must be consecutive from 0). Ground truth is used only for scoring. Usage (one thread per process):
 `CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_restarts.py fit samson 0 1 2 --npz maps.npz`
 `CLUSTERKIT_DATA=... python tools/hsi_restarts.py analyse samson maps.npz [more.npz ...] --json out.json`
+`trace`: the preset alone (no step), scored every epoch with the labels (`fit(..., eval_gt=gt)`, which never trains on
+them): ACC right after the warm-up, median over the clustering phase, best of the last 10 epochs, and the final consensus.
+`CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_restarts.py trace salinas_a 5 6 7 8 9 --json out.json`
 """
 import argparse, itertools, json
 import numpy as np
@@ -23,10 +26,17 @@ def fit_maps(dataset, seeds):
     for s in seeds:
         est = SuperpixelGCNClustering(K, random_state=s, **dict(HSI_PRESETS[dataset], pixel_step='angle')).fit(scene.cube)
         before.append(est.superpixel_labels_[est.segments_]); after.append(est.labels_)
-        sc = lambda lab: labelled_scores(gt, lab)
-        print(f"{dataset} seed {s}: before {sc(before[-1])['acc']:.4f}/{sc(before[-1])['nmi']:.4f} "
-              f"after {sc(after[-1])['acc']:.4f}/{sc(after[-1])['nmi']:.4f}", flush=True)
+        b, a = labelled_scores(gt, before[-1]), labelled_scores(gt, after[-1])
+        print(f"{dataset} seed {s}: before {b['acc']:.4f}/{b['nmi']:.4f} after {a['acc']:.4f}/{a['nmi']:.4f}", flush=True)
     return dict(seeds=np.asarray(seeds), before=np.stack(before).astype(np.uint8), after=np.stack(after).astype(np.uint8))
+
+def trace(dataset, seed):
+    "ACC of the preset's clustering right after the warm-up, its median over the clustering phase, and the final consensus."
+    scene = load_hsi(dataset); gt = scene.gt; K = int(len(np.unique(gt[gt > 0])))
+    est = SuperpixelGCNClustering(K, random_state=seed, **HSI_PRESETS[dataset]).fit(scene.cube, eval_gt=gt)
+    acc = [e['acc'] for e in est.history_['eval']]                      # epoch warmup_epochs, then every clustering epoch
+    return dict(dataset=dataset, seed=seed, after_warmup=float(acc[0]), median=float(np.median(acc[1:])),
+                best_of_last_10=float(max(acc[-10:])), final=float(labelled_scores(gt, est.labels_)['acc']))
 
 def medoid_table(gt, maps, seeds, sizes=(3, 5)):
     "Per seed ACC/NMI, and for every subset size R the medoid of each R-subset of the seeds against a single run."
@@ -60,10 +70,14 @@ def analyse(dataset, npz_paths):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('mode', choices=['fit', 'analyse']); ap.add_argument('dataset'); ap.add_argument('args', nargs='+')
+    ap.add_argument('mode', choices=['fit', 'analyse', 'trace']); ap.add_argument('dataset'); ap.add_argument('args', nargs='+')
     ap.add_argument('--npz'); ap.add_argument('--json')
     a = ap.parse_args()
     if a.mode == 'fit': np.savez_compressed(a.npz, **fit_maps(a.dataset, [int(s) for s in a.args]))
+    elif a.mode == 'trace':
+        rows = [trace(a.dataset, int(s)) for s in a.args]
+        for r in rows: print(' '.join(f'{k} {v:.4f}' if isinstance(v, float) else f'{k} {v}' for k, v in r.items()), flush=True)
+        if a.json: json.dump(rows, open(a.json, 'w'), indent=1)
     else:
         res = analyse(a.dataset, a.args)
         for key in ('before', 'after'):
