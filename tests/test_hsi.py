@@ -297,6 +297,10 @@ def test_restarts_records():
             assert m['n_subsets'] == n and m['mean_acc'] > t['single_mean_acc'] and m['min_acc'] > t['single_min_acc']
             for c in m['consecutive']:
                 assert c['random_state'] <= c['pick'] < c['random_state'] + R and c['acc'] == t['acc'][c['pick']]
+        if d == 'salinas_a':   # tools/hsi_restarts.py trace: the preset alone, seeds 5-9, is the variant before its step
+            tr = json.loads((res / 'restarts' / 'trace_salinas_a.json').read_text())
+            assert [x['final'] for x in tr] == [runs[x['seed']]['superpixel_acc'] for x in tr] == r['before']['acc'][5:]
+            assert all(abs(x['final'] - x['median']) < 0.015 and x['after_warmup'] <= x['best_of_last_10'] for x in tr)
         bench = json.loads((res / 'restarts' / f'hsi_{d}.json').read_text())
         assert bench['protocol']['options'] == {'pixel_step': 'angle', 'n_restarts': '3'} and bench['protocol']['seeds'] == list(range(5))
         cons = {c['random_state']: c for c in t['medoid_of_3']['consecutive']}
