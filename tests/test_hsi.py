@@ -301,6 +301,9 @@ def test_restarts_records():
             tr = json.loads((res / 'restarts' / 'trace_salinas_a.json').read_text())
             assert [x['final'] for x in tr] == [runs[x['seed']]['superpixel_acc'] for x in tr] == r['before']['acc'][5:]
             assert all(abs(x['final'] - x['median']) < 0.015 and x['after_warmup'] <= x['best_of_last_10'] for x in tr)
+            wu = json.loads((res / 'restarts' / 'warmup900_salinas_a.json').read_text())   # a longer warm-up, seeds 6 and 9
+            assert wu['protocol']['options'] == {'warmup_epochs': '900'} and wu['protocol']['seeds'] == [6, 9]
+            assert all(x['metrics']['acc'] < 0.79 and x['metrics']['acc'] < runs[x['seed']]['superpixel_acc'] for x in wu['runs'])
         bench = json.loads((res / 'restarts' / f'hsi_{d}.json').read_text())
         assert bench['protocol']['options'] == {'pixel_step': 'angle', 'n_restarts': '3'} and bench['protocol']['seeds'] == list(range(5))
         cons = {c['random_state']: c for c in t['medoid_of_3']['consecutive']}
