@@ -445,7 +445,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
         "Segment, build the superpixel graph, train the contrastive model and cluster; sets `labels_` `(H, W)`."
         t_start = time.perf_counter()
         self._check_params()
-        for k in [k for k in vars(self) if k.endswith('_') and not k.startswith('_')]: delattr(self, k)   # no state from a previous fit
+        for k in self._fitted_names(): delattr(self, k)       # no state from a previous fit
         if self.n_restarts > 1: return self._fit_restarts(X, segments, eval_gt)
         rs = check_random_state(self.random_state); seed = int(rs.randint(0, 2**31 - 1))
         dev = get_device(self.device)
@@ -543,6 +543,10 @@ class SuperpixelGCNClustering(ClusterEstimator):
         self.timings_ = dict(prepare_s=t_prep, train_s=t_end - t_train, total_s=t_end - t_start)
         return self
 
+    def _fitted_names(self) -> list:
+        "Names of the fitted attributes (trailing underscore, scikit-learn's convention)."
+        return [k for k in vars(self) if k.endswith('_') and not k.startswith('_')]
+
     def _fit_restarts(self, X, segments, eval_gt):
         "Fit `n_restarts` copies with consecutive seeds (or seeds drawn from `random_state`) and keep the medoid's fitted state."
         t0 = time.perf_counter()
@@ -551,7 +555,7 @@ class SuperpixelGCNClustering(ClusterEstimator):
         else: seeds = [int(s) for s in check_random_state(self.random_state).randint(0, 2**31 - 1, R)]
         fits = [clone(self).set_params(n_restarts=1, random_state=s).fit(X, segments=segments, eval_gt=eval_gt) for s in seeds]
         best = consensus_medoid([f.labels_.ravel() for f in fits])    # on all pixels of the final label maps: no labels
-        self.__dict__.update({k: v for k, v in vars(fits[best]).items() if k.endswith('_') and not k.startswith('_')})
+        self.__dict__.update({k: getattr(fits[best], k) for k in fits[best]._fitted_names()})
         self.restart_seeds_, self.restart_index_ = seeds, best
         self.restart_labels_ = np.stack([f.labels_ for f in fits])
         self.timings_ = dict(fits[best].timings_, total_s=time.perf_counter() - t0, restarts_s=[f.timings_['total_s'] for f in fits])   # total_s: all restarts

@@ -18,6 +18,9 @@ def _tool(name):
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
     return mod
 
+HSI_FILES = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat'],   # the data files of each scene
+             'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
+
 FAST = dict(n_components=12, n_segments=36, compactness=1., warmup_epochs=8, epochs=4, hidden=16)
 
 @pytest.fixture(scope='module')
@@ -97,7 +100,7 @@ def test_scores_invariant_to_cluster_names(scene):
     assert labelled_scores(gt, pred) == labelled_scores(gt, renamed)
 
 def test_bench_smoke():
-    if not require_data('hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'): pytest.skip('Salinas-A not in the data directory')
+    if not require_data(*HSI_FILES['salinas_a']): pytest.skip('Salinas-A not in the data directory')
     out = bench_hsi_gcn('salinas_a', 0, 'cpu', warmup_epochs='3', epochs='2', hidden='16')
     m = out['metrics']
     for k in ('acc', 'nmi', 'kappa', 'ari', 'purity', 'paper_best_acc', 'kmeans_pixels_acc', 'kmeans_superpixels_acc',
@@ -174,8 +177,7 @@ def test_ward_readout_records_reproduce_the_bench_records():
 def test_felzenszwalb_records_come_from_the_committed_script():
     "tools/hsi_felzenszwalb.py: its records hold seeds 0-4, and their training-free parts (superpixel count, oracle, k-means and Ward on the superpixel means) are recomputed here from the script's segmentation, seed by seed."
     import json, pathlib
-    files = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat'],
-             'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
+    files = HSI_FILES
     if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
     from sklearn.cluster import KMeans
     from clusterkit.data import load_hsi
@@ -229,7 +231,7 @@ def test_local_step_records():
 def test_oracle97_records():
     "hyperspectral_results/oracle97/: the finer segmentations' records hold seeds 0-4 and their superpixel counts and oracles are recomputed here from the data (SLIC n_segments=3500, compactness=0.01 on Samson; Felzenszwalb scale=2, min_size=3)."
     import json, pathlib
-    files = {'samson': ['hsi/Samson.mat'], 'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
+    files = {k: HSI_FILES[k] for k in ('samson', 'jasper_ridge')}
     if not require_data(*sum(files.values(), [])): pytest.skip('the Samson and Jasper Ridge scenes are not in the data directory')
     from clusterkit.data import load_hsi
     from clusterkit.hsi import slic_superpixels
@@ -312,7 +314,7 @@ def test_restarts_records():
 
 def test_spatial_context_diagnostic():
     "The tutorial's mode-filter diagnostic: Samson's ground truth agrees with its own 5x5 majority on fewer pixels than k-means by spectral angle gets right, and a 3x3 majority filter lowers that baseline on Samson but raises it on Salinas-A."
-    files = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat']}
+    files = {k: HSI_FILES[k] for k in ('salinas_a', 'samson')}
     if not require_data(*sum(files.values(), [])): pytest.skip('the Salinas-A and Samson scenes are not in the data directory')
     from scipy import ndimage
     from clusterkit.data import load_hsi
@@ -343,8 +345,7 @@ def test_ers_segments_tool():
 def test_ers_records():
     "hyperspectral_results/ers_<scene>.json (tools/hsi_ers.py): seeds 0-4, the superpixel count of the preset's SLIC and the oracle are recomputed from the script's segmentation, and the method's mean is below the SLIC record's on every scene, as the tutorial says."
     import json, pathlib
-    files = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat'],
-             'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
+    files = HSI_FILES
     if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
     from clusterkit.data import load_hsi
     from clusterkit.hsi import HSI_PRESETS, slic_superpixels
