@@ -177,7 +177,7 @@ def test_internal_links_resolve(site):
     bad = []
     for f in pages:
         for url in re.findall(r'(?:href|src)="([^"]+)"', f.read_text(encoding='utf-8')):
-            if re.match(r'^(?:[a-z][\w+.-]*:|//|#)', url): continue
+            if re.match(r'^(?:[a-z][\w+.-]*:|//)', url) or url == '#': continue   # same-page #anchors are checked too
             path, _, frag = html.unescape(url).partition('#')
             target = (f.parent/path).resolve() if path else f
             if not target.exists(): bad.append(f'{f.relative_to(root)} -> {url} (no such file)')
