@@ -13,6 +13,12 @@ seeds against a single run, and the medoid of R consecutive seeds s, ..., s+R-1,
 `trace`: the preset alone (no step), scored every epoch with the labels (`fit(..., eval_gt=gt)`, which never trains on
 them): ACC right after the warm-up, median over the clustering phase, best of the last 10 epochs, and the final consensus.
 `CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_restarts.py trace salinas_a 5 6 7 8 9 --json out.json`
+`landscape`: is a weak seed a k-means failure or a representation failure? Fits the preset alone (no step), takes the
+space its pseudo-labels come from (`encode(cluster_on)`: the encoder output, or the unit-length projections, on which
+Euclidean k-means stands in for cosine k-means), and runs `--runs` single-init k-means on it. Label-free rules pick one
+run: the smallest inertia (what k-means with that many inits returns), the medoid partition, the shortest boundary
+between clusters in the label map; the ground truth scores them and gives the best and worst run (an oracle).
+`CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_restarts.py landscape salinas_a 0 1 2 --runs 100 --json out.json`
 """
 import argparse, itertools, json
 import numpy as np
@@ -37,6 +43,24 @@ def trace(dataset, seed):
     acc = [e['acc'] for e in est.history_['eval']]                      # epoch warmup_epochs, then every clustering epoch
     return dict(dataset=dataset, seed=seed, after_warmup=float(acc[0]), median=float(np.median(acc[1:])),
                 best_of_last_10=float(max(acc[-10:])), final=float(labelled_scores(gt, est.labels_)['acc']))
+
+def landscape(dataset, seed, runs=100):
+    "ACC of `runs` single-init k-means partitions of the preset's final representation, and of the run each label-free rule picks."
+    from sklearn.cluster import KMeans
+    from scipy.stats import spearmanr
+    scene = load_hsi(dataset); gt = scene.gt; K = int(len(np.unique(gt[gt > 0])))
+    est = SuperpixelGCNClustering(K, random_state=seed, **HSI_PRESETS[dataset]).fit(scene.cube)
+    Z = est.encode(est.cluster_on).astype(np.float64); seg = est.segments_
+    fits = [KMeans(K, n_init=1, random_state=r).fit(Z) for r in range(runs)]
+    inertia = np.array([f.inertia_ for f in fits]); maps = np.stack([f.labels_ for f in fits])[:, seg]
+    boundary = (maps[:, 1:] != maps[:, :-1]).sum((1, 2)) + (maps[:, :, 1:] != maps[:, :, :-1]).sum((1, 2))
+    acc = np.array([labelled_scores(gt, m)['acc'] for m in maps])
+    medoid = consensus_medoid([f.labels_ for f in fits], np.bincount(seg.ravel()))
+    return dict(dataset=dataset, seed=seed, space=est.cluster_on, runs=runs,
+                method=float(labelled_scores(gt, est.labels_)['acc']),          # the fitted preset's own labels
+                min_inertia=float(acc[inertia.argmin()]), medoid=float(acc[medoid]), min_boundary=float(acc[boundary.argmin()]),
+                best_run=float(acc.max()), worst_run=float(acc.min()),
+                spearman_inertia_acc=float(spearmanr(inertia, acc)[0]) if np.ptp(acc) > 0 else None)
 
 def medoid_table(gt, maps, seeds, sizes=(3, 5)):
     "Per seed ACC/NMI, and for every subset size R the medoid of each R-subset of the seeds against a single run."
@@ -70,12 +94,12 @@ def analyse(dataset, npz_paths):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('mode', choices=['fit', 'analyse', 'trace']); ap.add_argument('dataset'); ap.add_argument('args', nargs='+')
-    ap.add_argument('--npz'); ap.add_argument('--json')
+    ap.add_argument('mode', choices=['fit', 'analyse', 'trace', 'landscape']); ap.add_argument('dataset'); ap.add_argument('args', nargs='+')
+    ap.add_argument('--npz'); ap.add_argument('--json'); ap.add_argument('--runs', type=int, default=100)
     a = ap.parse_args()
     if a.mode == 'fit': np.savez_compressed(a.npz, **fit_maps(a.dataset, [int(s) for s in a.args]))
-    elif a.mode == 'trace':
-        rows = [trace(a.dataset, int(s)) for s in a.args]
+    elif a.mode in ('trace', 'landscape'):
+        rows = [trace(a.dataset, int(s)) if a.mode == 'trace' else landscape(a.dataset, int(s), a.runs) for s in a.args]
         for r in rows: print(' '.join(f'{k} {v:.4f}' if isinstance(v, float) else f'{k} {v}' for k, v in r.items()), flush=True)
         if a.json: json.dump(rows, open(a.json, 'w'), indent=1)
     else:
