@@ -313,7 +313,7 @@ def test_restarts_records():
             assert (x['metrics']['acc'], x['metrics']['nmi']) == (cons[x['seed']]['acc'], cons[x['seed']]['nmi'])
 
 def test_landscape_records():
-    "hyperspectral_results/restarts/landscape_<scene>.json (tools/hsi_restarts.py landscape): the fits are the ten-seed records' fits before the step; the best of 100 k-means runs is far above the method only on Salinas-A, and none of the label-free rules (smallest inertia, medoid, shortest boundary) beats the method on the mean there, as the tutorial says."
+    "hyperspectral_results/restarts/landscape_<scene>.json (tools/hsi_restarts.py landscape): the fits are the ten-seed records' fits before the step; the best of 100 k-means runs is far above the method only on Salinas-A, and no label-free rule (smallest inertia, medoid, shortest boundary, largest silhouette, evidence accumulation) is more than 0.3 points above the method on the mean of any scene, as the tutorial says."
     import json, pathlib
     res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
     gap = {}
@@ -323,11 +323,11 @@ def test_landscape_records():
         assert [r['seed'] for r in rows] == list(range(10)) and all(r['runs'] == 100 for r in rows)
         assert [r['method'] for r in rows] == [runs[s]['superpixel_acc'] for s in range(10)]
         for r in rows:
-            picked = [r[k] for k in ('min_inertia', 'medoid', 'min_boundary')]
+            picked = [r[k] for k in ('min_inertia', 'medoid', 'min_boundary', 'max_silhouette')]   # each picks one of the runs
             assert r['worst_run'] <= min(picked) and max(picked) <= r['best_run']
         gap[d] = max(r['best_run'] - r['method'] for r in rows)
         mean = lambda k: np.mean([r[k] for r in rows])
-        assert mean('min_inertia') <= mean('method') + 0.001 and mean('medoid') <= mean('method') + 0.001
+        assert all(mean(k) <= mean('method') + 0.003 for k in ('min_inertia', 'medoid', 'min_boundary', 'max_silhouette', 'evidence_accumulation'))
         if d == 'salinas_a':
             assert [r['seed'] for r in rows if r['best_run'] > 0.90] == [7, 9] and mean('min_boundary') < mean('method') - 0.05
     assert gap['samson'] < 0.005 and gap['jasper_ridge'] < 0.035 < 0.2 < gap['salinas_a']

@@ -17,7 +17,9 @@ them): ACC right after the warm-up, median over the clustering phase, best of th
 space its pseudo-labels come from (`encode(cluster_on)`: the encoder output, or the unit-length projections, on which
 Euclidean k-means stands in for cosine k-means), and runs `--runs` single-init k-means on it. Label-free rules pick one
 run: the smallest inertia (what k-means with that many inits returns), the medoid partition, the shortest boundary
-between clusters in the label map; the ground truth scores them and gives the best and worst run (an oracle).
+between clusters in the label map, the largest silhouette; and evidence accumulation combines them (the co-association
+of the runs, cut into K clusters by average linkage). The ground truth scores them and gives the best and worst run (an
+oracle).
 `CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_restarts.py landscape salinas_a 0 1 2 --runs 100 --json out.json`
 """
 import argparse, itertools, json
@@ -46,7 +48,8 @@ def trace(dataset, seed):
 
 def landscape(dataset, seed, runs=100):
     "ACC of `runs` single-init k-means partitions of the preset's final representation, and of the run each label-free rule picks."
-    from sklearn.cluster import KMeans
+    from sklearn.cluster import AgglomerativeClustering, KMeans
+    from sklearn.metrics import silhouette_score
     from scipy.stats import spearmanr
     scene = load_hsi(dataset); gt = scene.gt; K = int(len(np.unique(gt[gt > 0])))
     est = SuperpixelGCNClustering(K, random_state=seed, **HSI_PRESETS[dataset]).fit(scene.cube)
@@ -56,9 +59,14 @@ def landscape(dataset, seed, runs=100):
     boundary = (maps[:, 1:] != maps[:, :-1]).sum((1, 2)) + (maps[:, :, 1:] != maps[:, :, :-1]).sum((1, 2))
     acc = np.array([labelled_scores(gt, m)['acc'] for m in maps])
     medoid = consensus_medoid([f.labels_ for f in fits], np.bincount(seg.ravel()))
+    silhouette = np.array([silhouette_score(Z, f.labels_) for f in fits])
+    onehot = np.concatenate([np.eye(K)[f.labels_] for f in fits], 1)          # (M, runs * K)
+    coassoc = onehot @ onehot.T / runs                                        # share of runs that put i and j together
+    eac = AgglomerativeClustering(K, metric='precomputed', linkage='average').fit_predict(1 - coassoc)
     return dict(dataset=dataset, seed=seed, space=est.cluster_on, runs=runs,
                 method=float(labelled_scores(gt, est.labels_)['acc']),          # the fitted preset's own labels
                 min_inertia=float(acc[inertia.argmin()]), medoid=float(acc[medoid]), min_boundary=float(acc[boundary.argmin()]),
+                max_silhouette=float(acc[silhouette.argmax()]), evidence_accumulation=float(labelled_scores(gt, eac[seg])['acc']),
                 best_run=float(acc.max()), worst_run=float(acc.min()),
                 spearman_inertia_acc=float(spearmanr(inertia, acc)[0]) if np.ptp(acc) > 0 else None)
 
