@@ -675,10 +675,11 @@ def run_hsi_gcn(dataset:str, # 'salinas_a', 'jasper_ridge' or 'samson'
     metrics.update(_prefixed('paper_best_', pick(est.paper_best_)))
     H, W = scene.gt.shape
     km_sp = KMeans(K, n_init=10, random_state=seed).fit_predict(est.features_)
+    adj = region_adjacency(est.segments_)                  # the spatial graph, without the kNN edges
     maps = {'kmeans_pixels': KMeans(K, n_init=10, random_state=seed).fit_predict(est.pca_.reshape(H * W, -1)).reshape(H, W),
             'kmeans_superpixels': km_sp[est.segments_],
-            'spectral_superpixels': spectral_labels(region_adjacency(est.segments_).numpy(), len(est.features_), K, seed)[est.segments_],
-            'ward_superpixels': spatial_ward(est.features_, region_adjacency(est.segments_), K)[est.segments_],
+            'spectral_superpixels': spectral_labels(adj.numpy(), len(est.features_), K, seed)[est.segments_],
+            'ward_superpixels': spatial_ward(est.features_, adj, K)[est.segments_],
             'spectral_knn_superpixels': SpectralClustering(K, affinity='nearest_neighbors', n_neighbors=10,
                                                            random_state=seed).fit_predict(est.features_)[est.segments_],
             'kmeans_angle_pixels': angle_kmeans(scene.cube, K, random_state=seed)}

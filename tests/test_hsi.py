@@ -1,5 +1,5 @@
 "Integration and property tests of clusterkit.hsi (SSGCO-EGAEL) and clusterkit.nn.ssgco."
-import warnings
+import json, pathlib, warnings
 import numpy as np
 import pytest
 import torch
@@ -13,10 +13,16 @@ from clusterkit.synthetic import make_hsi_cube
 
 def _tool(name):
     "Import one of the exploratory scripts in tools/ as a module."
-    import importlib.util, pathlib
+    import importlib.util
     spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).parents[1] / 'tools' / f'{name}.py')
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
     return mod
+
+RESULTS = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'   # the tutorial's committed records
+
+def _record(*parts):
+    "A committed JSON record under `RESULTS`, e.g. `_record('restarts', 'trace_salinas_a.json')`."
+    return json.loads(RESULTS.joinpath(*parts).read_text())
 
 HSI_FILES = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat'],   # the data files of each scene
              'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
@@ -161,11 +167,9 @@ def test_pixel_step_readout_of_the_exploratory_script(scene, n_layers):
 
 def test_ward_readout_records_reproduce_the_bench_records():
     "tools/hsi_ward_readout.py refits the presets: its method and Ward-baseline rows must equal the committed bench records seed by seed, and its k-means row must be a k-means of the same embedding (close to the method)."
-    import json, pathlib
-    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
     for d in ('salinas_a', 'samson', 'jasper_ridge'):
-        bench = {r['seed']: r['metrics'] for r in json.loads((res / f'hsi_{d}.json').read_text())['runs']}
-        rows = json.loads((res / f'ward_readout_{d}.json').read_text())
+        bench = {r['seed']: r['metrics'] for r in _record(f'hsi_{d}.json')['runs']}
+        rows = _record(f'ward_readout_{d}.json')
         assert [r['seed'] for r in rows] == [0, 1, 2]
         for r in rows:
             m = bench[r['seed']]
@@ -176,16 +180,14 @@ def test_ward_readout_records_reproduce_the_bench_records():
 
 def test_felzenszwalb_records_come_from_the_committed_script():
     "tools/hsi_felzenszwalb.py: its records hold seeds 0-4, and their training-free parts (superpixel count, oracle, k-means and Ward on the superpixel means) are recomputed here from the script's segmentation, seed by seed."
-    import json, pathlib
     files = HSI_FILES
     if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
     from sklearn.cluster import KMeans
     from clusterkit.data import load_hsi
     from clusterkit.hsi import HSI_PRESETS, spatial_ward
-    root = pathlib.Path(__file__).parents[1]
     mod = _tool('hsi_felzenszwalb')
     for d in files:
-        rows = json.loads((root / 'nbs' / 'tutorials' / 'hyperspectral_results' / f'felzenszwalb_{d}.json').read_text())
+        rows = _record(f'felzenszwalb_{d}.json')
         assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
         scene = load_hsi(d); K = int(len(np.unique(scene.gt[scene.gt > 0]))); nc = HSI_PRESETS[d]['n_components']
         seg = mod.felzenszwalb_segments(scene.cube, nc)
@@ -201,11 +203,9 @@ def test_felzenszwalb_records_come_from_the_committed_script():
 
 def test_rerun_on_another_cpu():
     "hyperspectral_results/repro_b/: seed 0 of each scene re-run on another CPU; the baselines are identical and the method moves by less than its seed spread, as the tutorial says."
-    import json, pathlib
-    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
     for s in ('salinas_a', 'samson', 'jasper_ridge'):
-        rec = json.loads((res / f'hsi_{s}.json').read_text())
-        n = json.loads((res / 'repro_b' / f'hsi_{s}.json').read_text())
+        rec = _record(f'hsi_{s}.json')
+        n = _record('repro_b', f'hsi_{s}.json')
         a, b = rec['runs'][0]['metrics'], n['runs'][0]['metrics']
         assert n['protocol']['environment']['cpu'] and n['runs'][0]['seed'] == rec['runs'][0]['seed'] == 0
         assert all(a[k] == b[k] for k in a if k.startswith(('kmeans_', 'spectral_', 'oracle_')))
@@ -214,12 +214,10 @@ def test_rerun_on_another_cpu():
 
 def test_local_step_records():
     "hyperspectral_results/local_step_<scene>.json (tools/hsi_local_step.py): seeds 0-4 whose method rows agree with the bench records within one ACC point (refitted on another CPU), whose baseline equals them, and whose restricted steps changed only a minority of pixels."
-    import json, pathlib
-    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
     for d in ('salinas_a', 'samson', 'jasper_ridge'):
-        rec = json.loads((res / f'hsi_{d}.json').read_text())
+        rec = _record(f'hsi_{d}.json')
         bench = {r['seed']: r['metrics'] for r in rec['runs']}
-        rows = json.loads((res / f'local_step_{d}.json').read_text())
+        rows = _record(f'local_step_{d}.json')
         assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
         for r in rows:
             m = bench[r['seed']]
@@ -230,21 +228,19 @@ def test_local_step_records():
 
 def test_oracle97_records():
     "hyperspectral_results/oracle97/: the finer segmentations' records hold seeds 0-4 and their superpixel counts and oracles are recomputed here from the data (SLIC n_segments=3500, compactness=0.01 on Samson; Felzenszwalb scale=2, min_size=3)."
-    import json, pathlib
     files = {k: HSI_FILES[k] for k in ('samson', 'jasper_ridge')}
     if not require_data(*sum(files.values(), [])): pytest.skip('the Samson and Jasper Ridge scenes are not in the data directory')
     from clusterkit.data import load_hsi
     from clusterkit.hsi import slic_superpixels
-    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results' / 'oracle97'
     fz = _tool('hsi_felzenszwalb')
     sa = load_hsi('samson')
-    slic = json.loads((res / 'slic3500_samson.json').read_text())
+    slic = _record('oracle97', 'slic3500_samson.json')
     assert slic['protocol']['seeds'] == [0, 1, 2, 3, 4] and slic['protocol']['options'] == {'n_segments': '3500', 'compactness': '0.01'}
     seg = slic_superpixels(standardize_pca(sa.cube, 20, random_state=0), 3500, 0.01)
     assert slic['protocol']['n_superpixels'] == seg.max() + 1
     assert slic['summary']['oracle_superpixel_acc']['mean'] == pytest.approx(superpixel_oracle(seg, sa.gt)) and superpixel_oracle(seg, sa.gt) >= 0.97
     for d in files:
-        rows = json.loads((res / f'felzenszwalb3_{d}.json').read_text())
+        rows = _record('oracle97', f'felzenszwalb3_{d}.json')
         assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4] and all((r['scale'], r['min_size']) == (2.0, 3) for r in rows)
         scene = sa if d == 'samson' else load_hsi(d)
         seg = fz.felzenszwalb_segments(scene.cube, 20, scale=2.0, min_size=3)
@@ -253,16 +249,14 @@ def test_oracle97_records():
 
 def test_pixel_step_angle_records():
     "hyperspectral_results/pixel_step_angle/: the bench with -o pixel_step=angle, seeds 0-9. On seeds 0-4 its labels before and after the step are the probe's rows (the same fits on the same CPU), its baselines are those of the preset's records, and the Jasper Ridge verdict the tutorial states holds."
-    import json, pathlib
-    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
     seven = ['kmeans_pixels_', 'kmeans_superpixels_', 'spectral_superpixels_', 'ward_superpixels_', 'spectral_knn_superpixels_',
              'kmeans_angle_pixels_', 'kmeans_superpixels_step_']
     for d in ('salinas_a', 'samson', 'jasper_ridge'):
-        rec = json.loads((res / 'pixel_step_angle' / f'hsi_{d}.json').read_text())
+        rec = _record('pixel_step_angle', f'hsi_{d}.json')
         assert rec['protocol']['options'] == {'pixel_step': 'angle'} and rec['protocol']['seeds'] == list(range(10))
         runs = {r['seed']: r['metrics'] for r in rec['runs']}
-        pre = {r['seed']: r['metrics'] for r in json.loads((res / f'hsi_{d}.json').read_text())['runs']}
-        probe = {r['seed']: r for r in json.loads((res / f'local_step_{d}.json').read_text())}
+        pre = {r['seed']: r['metrics'] for r in _record(f'hsi_{d}.json')['runs']}
+        probe = {r['seed']: r for r in _record(f'local_step_{d}.json')}
         for s in range(5):
             m = runs[s]
             assert {k: m['superpixel_' + k] for k in ('acc', 'nmi')} == probe[s]['method']
@@ -277,19 +271,16 @@ def test_pixel_step_angle_records():
 
 def test_unit_spectra_record():
     "hyperspectral_results/unit_spectra_samson.json (tools/hsi_unit_spectra.py): seeds 0 and 1, the step raises both, and every row stays below k-means by spectral angle on Samson (.972), as the tutorial says."
-    import json, pathlib
-    rows = json.loads((pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results' / 'unit_spectra_samson.json').read_text())
+    rows = _record('unit_spectra_samson.json')
     assert [r['seed'] for r in rows] == [0, 1]
     for r in rows:
         assert r['with_step']['acc'] > r['before_step']['acc'] and max(v['acc'] for k, v in r.items() if isinstance(v, dict)) < 0.972
 
 def test_restarts_records():
     "hyperspectral_results/restarts/ (tools/hsi_restarts.py): the ten fits are the bench's pixel_step='angle' fits, before and after the step; the medoid of 3 or 5 restarts raises every scene's mean and worst ACC after the step; and the bench with n_restarts=3 (seeds 0-4) returns the medoid of seeds s, s+1, s+2."
-    import json, pathlib
-    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
     for d in ('salinas_a', 'samson', 'jasper_ridge'):
-        r = json.loads((res / 'restarts' / f'restarts_{d}.json').read_text())
-        runs = {x['seed']: x['metrics'] for x in json.loads((res / 'pixel_step_angle' / f'hsi_{d}.json').read_text())['runs']}
+        r = _record('restarts', f'restarts_{d}.json')
+        runs = {x['seed']: x['metrics'] for x in _record('pixel_step_angle', f'hsi_{d}.json')['runs']}
         assert r['after']['seeds'] == list(range(10))
         for key, pre in (('after', ''), ('before', 'superpixel_')):
             for m in ('acc', 'nmi'): assert r[key][m] == [runs[s][pre + m] for s in range(10)]
@@ -300,13 +291,13 @@ def test_restarts_records():
             for c in m['consecutive']:
                 assert c['random_state'] <= c['pick'] < c['random_state'] + R and c['acc'] == t['acc'][c['pick']]
         if d == 'salinas_a':   # tools/hsi_restarts.py trace: the preset alone, seeds 5-9, is the variant before its step
-            tr = json.loads((res / 'restarts' / 'trace_salinas_a.json').read_text())
+            tr = _record('restarts', 'trace_salinas_a.json')
             assert [x['final'] for x in tr] == [runs[x['seed']]['superpixel_acc'] for x in tr] == r['before']['acc'][5:]
             assert all(abs(x['final'] - x['median']) < 0.015 and x['after_warmup'] <= x['best_of_last_10'] for x in tr)
-            wu = json.loads((res / 'restarts' / 'warmup900_salinas_a.json').read_text())   # a longer warm-up, seeds 6 and 9
+            wu = _record('restarts', 'warmup900_salinas_a.json')   # a longer warm-up, seeds 6 and 9
             assert wu['protocol']['options'] == {'warmup_epochs': '900'} and wu['protocol']['seeds'] == [6, 9]
             assert all(x['metrics']['acc'] < 0.79 and x['metrics']['acc'] < runs[x['seed']]['superpixel_acc'] for x in wu['runs'])
-        bench = json.loads((res / 'restarts' / f'hsi_{d}.json').read_text())
+        bench = _record('restarts', f'hsi_{d}.json')
         assert bench['protocol']['options'] == {'pixel_step': 'angle', 'n_restarts': '3'} and bench['protocol']['seeds'] == list(range(5))
         cons = {c['random_state']: c for c in t['medoid_of_3']['consecutive']}
         for x in bench['runs']:
@@ -314,12 +305,10 @@ def test_restarts_records():
 
 def test_landscape_records():
     "hyperspectral_results/restarts/landscape_<scene>.json (tools/hsi_restarts.py landscape): the fits are the ten-seed records' fits before the step; the best of 100 k-means runs is far above the method only on Salinas-A, and no label-free rule (smallest inertia, medoid, shortest boundary, largest silhouette, evidence accumulation) is more than 0.3 points above the method on the mean of any scene, as the tutorial says."
-    import json, pathlib
-    res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
     gap = {}
     for d in ('salinas_a', 'samson', 'jasper_ridge'):
-        rows = json.loads((res / 'restarts' / f'landscape_{d}.json').read_text())
-        runs = {x['seed']: x['metrics'] for x in json.loads((res / 'pixel_step_angle' / f'hsi_{d}.json').read_text())['runs']}
+        rows = _record('restarts', f'landscape_{d}.json')
+        runs = {x['seed']: x['metrics'] for x in _record('pixel_step_angle', f'hsi_{d}.json')['runs']}
         assert [r['seed'] for r in rows] == list(range(10)) and all(r['runs'] == 100 for r in rows)
         assert [r['method'] for r in rows] == [runs[s]['superpixel_acc'] for s in range(10)]
         for r in rows:
@@ -364,15 +353,14 @@ def test_ers_segments_tool():
 
 def test_ers_records():
     "hyperspectral_results/ers_<scene>.json (tools/hsi_ers.py): seeds 0-4, the superpixel count of the preset's SLIC and the oracle are recomputed from the script's segmentation, and the method's mean is below the SLIC record's on every scene, as the tutorial says."
-    import json, pathlib
     files = HSI_FILES
     if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
     from clusterkit.data import load_hsi
     from clusterkit.hsi import HSI_PRESETS, slic_superpixels
-    ers = _tool('hsi_ers'); res = pathlib.Path(__file__).parents[1] / 'nbs' / 'tutorials' / 'hyperspectral_results'
+    ers = _tool('hsi_ers')
     for d in files:
-        rows = json.loads((res / f'ers_{d}.json').read_text())
-        slic = json.loads((res / f'hsi_{d}.json').read_text())['runs']
+        rows = _record(f'ers_{d}.json')
+        slic = _record(f'hsi_{d}.json')['runs']
         assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
         sc, p = load_hsi(d), HSI_PRESETS[d]
         M = int(slic_superpixels(standardize_pca(sc.cube, p['n_components']), p['n_segments'], p['compactness']).max() + 1)

@@ -46,12 +46,7 @@ def probe(dataset, seed, scale=0.05, min_size=4):
                 n_superpixels=int(seg.max() + 1), pipeline_s=pipeline_s)
 
 if __name__ == '__main__':
-    # `--scale S --min-size N` (default 0.05 and 4, the setting of the tutorial's first table) set the segmentation
-    import functools
-    args, kw = list(sys.argv), {}
-    for flag, key, typ in [('--scale', 'scale', float), ('--min-size', 'min_size', int)]:
-        if flag in args: i = args.index(flag); kw[key] = typ(args[i + 1]); del args[i:i + 2]
-    sys.argv = args
     sys.path.insert(0, str(pathlib.Path(__file__).parent))
     from hsi_pixel_step import cli
-    cli(functools.partial(probe, **kw), __doc__)
+    # the segmentation: default 0.05 and 4, the setting of the tutorial's first table
+    cli(probe, __doc__, options=[('--scale', float, 0.05), ('--min-size', int, 4)])

@@ -67,14 +67,16 @@ def probe(dataset, seed):
     out['encoder_step'] = score(torch.cdist(hp, centroids(hs, lab_sp, K, sizes)).argmin(1))
     return out
 
-def cli(probe, doc):
-    "Command line shared by the exploratory HSI readout scripts: `dataset seed... [--json out.json]`, one printed line per seed."
+def cli(probe, doc, options=()):
+    "Command line shared by the exploratory HSI readout scripts: `dataset seed... [--json out.json]`, one printed line per seed; `options`: `(flag, type, default)` passed to `probe` as keywords."
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument('dataset'); ap.add_argument('seeds', type=int, nargs='+'); ap.add_argument('--json')
+    for flag, typ, default in options: ap.add_argument(flag, type=typ, default=default)
     a = ap.parse_args()
+    kw = {flag.lstrip('-').replace('-', '_'): getattr(a, flag.lstrip('-').replace('-', '_')) for flag, _, _ in options}
     rows = []
     for s in a.seeds:
-        r = probe(a.dataset, s); rows.append(r)
+        r = probe(a.dataset, s, **kw); rows.append(r)
         print(f"{a.dataset} seed {s}: " + ' | '.join(f"{k} {v['acc']:.4f}/{v['nmi']:.4f}" for k, v in r.items() if isinstance(v, dict)), flush=True)
     if a.json: json.dump(rows, open(a.json, 'w'), indent=1)
 
