@@ -333,6 +333,9 @@ def test_long_schedule_records():
         if d == 'salinas_a':
             assert all(long[s]['paper_best_acc'] > 0.90 > long[s]['acc'] for s in (0, 1))
             assert all(short[s]['paper_best_acc'] < 0.85 for s in (0, 1))
+            trace = {r['seed']: r for r in _record('long_schedule', 'trace_salinas_a.json')}   # the same fits, no step, every epoch scored
+            assert all(trace[s]['epochs_near_best'] == 1 and trace[s]['best'] - trace[s]['median'] > 0.04 for s in (0, 1))
+            assert [round(trace[s]['final'], 4) for s in (0, 1)] == [round(long[s]['superpixel_acc'], 4) for s in (0, 1)]
 
 def test_spatial_context_diagnostic():
     "The tutorial's mode-filter diagnostic: Samson's ground truth agrees with its own 5x5 majority on fewer pixels than k-means by spectral angle gets right, and a 3x3 majority filter lowers that baseline on Samson but raises it on Salinas-A."

@@ -13,6 +13,8 @@ seeds against a single run, and the medoid of R consecutive seeds s, ..., s+R-1,
 `trace`: the preset alone (no step), scored every epoch with the labels (`fit(..., eval_gt=gt)`, which never trains on
 them): ACC right after the warm-up, median over the clustering phase, best of the last 10 epochs, and the final consensus.
 `CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_restarts.py trace salinas_a 5 6 7 8 9 --json out.json`
+(`--warmup-epochs N --epochs N` replace the preset's schedule; the record then also gives the best epoch and how many
+epochs lie within 0.01 of it.)
 `landscape`: is a weak seed a k-means failure or a representation failure? Fits the preset alone (no step), takes the
 space its pseudo-labels come from (`encode(cluster_on)`: the encoder output, or the unit-length projections, on which
 Euclidean k-means stands in for cosine k-means), and runs `--runs` single-init k-means on it. Label-free rules pick one
@@ -38,13 +40,16 @@ def fit_maps(dataset, seeds):
         print(f"{dataset} seed {s}: before {b['acc']:.4f}/{b['nmi']:.4f} after {a['acc']:.4f}/{a['nmi']:.4f}", flush=True)
     return dict(seeds=np.asarray(seeds), before=np.stack(before).astype(np.uint8), after=np.stack(after).astype(np.uint8))
 
-def trace(dataset, seed):
-    "ACC of the preset's clustering right after the warm-up, its median over the clustering phase, and the final consensus."
+def trace(dataset, seed, **overrides):
+    "ACC of the preset's clustering right after the warm-up, its median and best over the clustering phase, and the final consensus."
     scene = load_hsi(dataset); gt = scene.gt; K = int(len(np.unique(gt[gt > 0])))
-    est = SuperpixelGCNClustering(K, random_state=seed, **HSI_PRESETS[dataset]).fit(scene.cube, eval_gt=gt)
-    acc = [e['acc'] for e in est.history_['eval']]                      # epoch warmup_epochs, then every clustering epoch
+    est = SuperpixelGCNClustering(K, random_state=seed, **dict(HSI_PRESETS[dataset], **overrides)).fit(scene.cube, eval_gt=gt)
+    acc = np.array([e['acc'] for e in est.history_['eval']])            # epoch warmup_epochs, then every clustering epoch
+    epoch = np.array([e['epoch'] for e in est.history_['eval']])
     return dict(dataset=dataset, seed=seed, after_warmup=float(acc[0]), median=float(np.median(acc[1:])),
-                best_of_last_10=float(max(acc[-10:])), final=float(labelled_scores(gt, est.labels_)['acc']))
+                best_of_last_10=float(max(acc[-10:])), final=float(labelled_scores(gt, est.labels_)['acc']),
+                best=float(acc[1:].max()), best_epoch=int(epoch[1:][acc[1:].argmax()]), epochs_near_best=int((acc[1:] > acc[1:].max() - 0.01).sum()),
+                **overrides)
 
 def landscape(dataset, seed, runs=100):
     "ACC of `runs` single-init k-means partitions of the preset's final representation, and of the run each label-free rule picks."
@@ -104,10 +109,12 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('mode', choices=['fit', 'analyse', 'trace', 'landscape']); ap.add_argument('dataset'); ap.add_argument('args', nargs='+')
     ap.add_argument('--npz'); ap.add_argument('--json'); ap.add_argument('--runs', type=int, default=100)
+    ap.add_argument('--warmup-epochs', type=int); ap.add_argument('--epochs', type=int)   # trace: override the preset's schedule
     a = ap.parse_args()
     if a.mode == 'fit': np.savez_compressed(a.npz, **fit_maps(a.dataset, [int(s) for s in a.args]))
     elif a.mode in ('trace', 'landscape'):
-        rows = [trace(a.dataset, int(s)) if a.mode == 'trace' else landscape(a.dataset, int(s), a.runs) for s in a.args]
+        sched = {k: v for k, v in (('warmup_epochs', a.warmup_epochs), ('epochs', a.epochs)) if v is not None}
+        rows = [trace(a.dataset, int(s), **sched) if a.mode == 'trace' else landscape(a.dataset, int(s), a.runs) for s in a.args]
         for r in rows: print(' '.join(f'{k} {v:.4f}' if isinstance(v, float) else f'{k} {v}' for k, v in r.items()), flush=True)
         if a.json: json.dump(rows, open(a.json, 'w'), indent=1)
     else:
