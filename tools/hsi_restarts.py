@@ -13,8 +13,8 @@ seeds against a single run, and the medoid of R consecutive seeds s, ..., s+R-1,
 `trace`: the preset alone (no step), scored every epoch with the labels (`fit(..., eval_gt=gt)`, which never trains on
 them): ACC right after the warm-up, median over the clustering phase, best of the last 10 epochs, and the final consensus.
 `CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_restarts.py trace salinas_a 5 6 7 8 9 --json out.json`
-(`--warmup-epochs N --epochs N` replace the preset's schedule; the record then also gives the best epoch and how many
-epochs lie within 0.01 of it.)
+(`--warmup-epochs N --epochs N` replace the preset's schedule.) Each row also gives the best epoch of the clustering phase
+and how many of its epochs lie within 0.01 ACC of it (records written before these fields lack them).
 `landscape`: is a weak seed a k-means failure or a representation failure? Fits the preset alone (no step), takes the
 space its pseudo-labels come from (`encode(cluster_on)`: the encoder output, or the unit-length projections, on which
 Euclidean k-means stands in for cosine k-means), and runs `--runs` single-init k-means on it. Label-free rules pick one
