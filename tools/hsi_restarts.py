@@ -21,7 +21,9 @@ Euclidean k-means stands in for cosine k-means), and runs `--runs` single-init k
 run: the smallest inertia (what k-means with that many inits returns), the medoid partition, the shortest boundary
 between clusters in the label map, the largest silhouette; and evidence accumulation combines them (the co-association
 of the runs, cut into K clusters by average linkage). The ground truth scores them and gives the best and worst run (an
-oracle).
+oracle). It also asks whether the partition is one merge away: k-means with K + 1 clusters (10 inits), then the merge
+of the pair that adds the least inertia (Ward's rule, label-free; `split_merge_ward`) and the best of all the single
+merges (an oracle; `split_merge_best`, with the majority class of the two clusters it joins).
 `CLUSTERKIT_DATA=... OMP_NUM_THREADS=1 python tools/hsi_restarts.py landscape salinas_a 0 1 2 --runs 100 --json out.json`
 """
 import argparse, itertools, json
@@ -68,11 +70,19 @@ def landscape(dataset, seed, runs=100):
     onehot = np.concatenate([np.eye(K)[f.labels_] for f in fits], 1)          # (M, runs * K)
     coassoc = onehot @ onehot.T / runs                                        # share of runs that put i and j together
     eac = AgglomerativeClustering(K, metric='precomputed', linkage='average').fit_predict(1 - coassoc)
+    over = KMeans(K + 1, n_init=10, random_state=seed).fit(Z)                  # one cluster more, then one merge
+    pairs = list(itertools.combinations(range(K + 1), 2)); n = np.bincount(over.labels_, minlength=K + 1); C = over.cluster_centers_
+    merge_acc = np.array([labelled_scores(gt, np.where(over.labels_ == b, a, over.labels_)[seg])['acc'] for a, b in pairs])
+    ward_cost = [n[a] * n[b] / (n[a] + n[b]) * ((C[a] - C[b]) ** 2).sum() for a, b in pairs]   # the inertia the merge adds
+    best_pair = pairs[int(merge_acc.argmax())]; over_map = over.labels_[seg]
+    majority = [int(np.bincount(gt[(over_map == k) & (gt > 0)], minlength=gt.max() + 1).argmax()) for k in best_pair]
     return dict(dataset=dataset, seed=seed, space=est.cluster_on, runs=runs,
                 method=float(labelled_scores(gt, est.labels_)['acc']),          # the fitted preset's own labels
                 min_inertia=float(acc[inertia.argmin()]), medoid=float(acc[medoid]), min_boundary=float(acc[boundary.argmin()]),
                 max_silhouette=float(acc[silhouette.argmax()]), evidence_accumulation=float(labelled_scores(gt, eac[seg])['acc']),
                 best_run=float(acc.max()), worst_run=float(acc.min()),
+                split_merge_ward=float(merge_acc[int(np.argmin(ward_cost))]), split_merge_best=float(merge_acc.max()),
+                split_merge_best_classes=[scene.class_names[c - 1] for c in majority],   # majority class of each merged cluster
                 spearman_inertia_acc=float(spearmanr(inertia, acc)[0]) if np.ptp(acc) > 0 else None)
 
 def medoid_table(gt, maps, seeds, sizes=(3, 5)):
