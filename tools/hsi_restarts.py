@@ -75,14 +75,14 @@ def landscape(dataset, seed, runs=100):
     merge_acc = np.array([labelled_scores(gt, np.where(over.labels_ == b, a, over.labels_)[seg])['acc'] for a, b in pairs])
     ward_cost = [n[a] * n[b] / (n[a] + n[b]) * ((C[a] - C[b]) ** 2).sum() for a, b in pairs]   # the inertia the merge adds
     best_pair = pairs[int(merge_acc.argmax())]; over_map = over.labels_[seg]
-    majority = [int(np.bincount(gt[(over_map == k) & (gt > 0)], minlength=gt.max() + 1).argmax()) for k in best_pair]
+    majority = [np.bincount(gt[(over_map == k) & (gt > 0)], minlength=gt.max() + 1)[1:] for k in best_pair]   # labelled pixels per class
     return dict(dataset=dataset, seed=seed, space=est.cluster_on, runs=runs,
                 method=float(labelled_scores(gt, est.labels_)['acc']),          # the fitted preset's own labels
                 min_inertia=float(acc[inertia.argmin()]), medoid=float(acc[medoid]), min_boundary=float(acc[boundary.argmin()]),
                 max_silhouette=float(acc[silhouette.argmax()]), evidence_accumulation=float(labelled_scores(gt, eac[seg])['acc']),
                 best_run=float(acc.max()), worst_run=float(acc.min()),
                 split_merge_ward=float(merge_acc[int(np.argmin(ward_cost))]), split_merge_best=float(merge_acc.max()),
-                split_merge_best_classes=[scene.class_names[c - 1] for c in majority],   # majority class of each merged cluster
+                split_merge_best_classes=[scene.class_names[int(c.argmax())] if c.any() else None for c in majority],   # majority class of each merged cluster
                 spearman_inertia_acc=float(spearmanr(inertia, acc)[0]) if np.ptp(acc) > 0 else None)
 
 def medoid_table(gt, maps, seeds, sizes=(3, 5)):
