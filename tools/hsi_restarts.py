@@ -31,9 +31,14 @@ import numpy as np
 from clusterkit.data import load_hsi
 from clusterkit.hsi import HSI_PRESETS, SuperpixelGCNClustering, consensus_medoid, labelled_scores
 
+def _scene(dataset):
+    "The scene, its ground truth and its number of classes."
+    scene = load_hsi(dataset)
+    return scene, scene.gt, int(len(np.unique(scene.gt[scene.gt > 0])))
+
 def fit_maps(dataset, seeds):
     "Label maps `(len(seeds), H, W)` of the variant before (`before`) and after (`after`) the pixel step."
-    scene = load_hsi(dataset); gt = scene.gt; K = int(len(np.unique(gt[gt > 0])))
+    scene, gt, K = _scene(dataset)
     before, after = [], []
     for s in seeds:
         est = SuperpixelGCNClustering(K, random_state=s, **dict(HSI_PRESETS[dataset], pixel_step='angle')).fit(scene.cube)
@@ -44,7 +49,7 @@ def fit_maps(dataset, seeds):
 
 def trace(dataset, seed, **overrides):
     "ACC of the preset's clustering right after the warm-up, its median and best over the clustering phase, and the final consensus."
-    scene = load_hsi(dataset); gt = scene.gt; K = int(len(np.unique(gt[gt > 0])))
+    scene, gt, K = _scene(dataset)
     est = SuperpixelGCNClustering(K, random_state=seed, **dict(HSI_PRESETS[dataset], **overrides)).fit(scene.cube, eval_gt=gt)
     acc = np.array([e['acc'] for e in est.history_['eval']])            # epoch warmup_epochs, then every clustering epoch
     epoch = np.array([e['epoch'] for e in est.history_['eval']])
@@ -58,7 +63,7 @@ def landscape(dataset, seed, runs=100):
     from sklearn.cluster import AgglomerativeClustering, KMeans
     from sklearn.metrics import silhouette_score
     from scipy.stats import spearmanr
-    scene = load_hsi(dataset); gt = scene.gt; K = int(len(np.unique(gt[gt > 0])))
+    scene, gt, K = _scene(dataset)
     est = SuperpixelGCNClustering(K, random_state=seed, **HSI_PRESETS[dataset]).fit(scene.cube)
     Z = est.encode(est.cluster_on).astype(np.float64); seg = est.segments_
     fits = [KMeans(K, n_init=1, random_state=r).fit(Z) for r in range(runs)]
@@ -72,9 +77,10 @@ def landscape(dataset, seed, runs=100):
     eac = AgglomerativeClustering(K, metric='precomputed', linkage='average').fit_predict(1 - coassoc)
     over = KMeans(K + 1, n_init=10, random_state=seed).fit(Z)                  # one cluster more, then one merge
     pairs = list(itertools.combinations(range(K + 1), 2)); n = np.bincount(over.labels_, minlength=K + 1); C = over.cluster_centers_
-    merge_acc = np.array([labelled_scores(gt, np.where(over.labels_ == b, a, over.labels_)[seg])['acc'] for a, b in pairs])
+    over_map = over.labels_[seg]
+    merge_acc = np.array([labelled_scores(gt, np.where(over_map == b, a, over_map))['acc'] for a, b in pairs])
     ward_cost = [n[a] * n[b] / (n[a] + n[b]) * ((C[a] - C[b]) ** 2).sum() for a, b in pairs]   # the inertia the merge adds
-    best_pair = pairs[int(merge_acc.argmax())]; over_map = over.labels_[seg]
+    best_pair = pairs[int(merge_acc.argmax())]
     majority = [np.bincount(gt[(over_map == k) & (gt > 0)], minlength=gt.max() + 1)[1:] for k in best_pair]   # labelled pixels per class
     return dict(dataset=dataset, seed=seed, space=est.cluster_on, runs=runs,
                 method=float(labelled_scores(gt, est.labels_)['acc']),          # the fitted preset's own labels
