@@ -341,6 +341,16 @@ def test_long_schedule_records():
             assert all(trace[s]['epochs_near_best'] == 1 and trace[s]['best'] - trace[s]['median'] > 0.04 for s in (0, 1))
             assert [round(trace[s]['final'], 4) for s in (0, 1)] == [round(long[s]['superpixel_acc'], 4) for s in (0, 1)]
 
+def test_pixel_nodes_record():
+    "hyperspectral_results/pixel_nodes_samson.json (tools/hsi_pixel_nodes.py): every pixel its own node on Samson, seeds 0 and 1; below the preset's record on the same seeds and, even at the oracle epoch, far below k-means by spectral angle, as the tutorial says."
+    rows = _record('pixel_nodes_samson.json')
+    pre = {x['seed']: x['metrics'] for x in _record('hsi_samson.json')['runs']}
+    angle = {x['seed']: x['metrics']['kmeans_angle_pixels_acc'] for x in _record('pixel_step_angle', 'hsi_samson.json')['runs']}
+    assert [r['seed'] for r in rows] == [0, 1] and all(r['n_nodes'] == 95 * 95 for r in rows)
+    for r in rows:
+        assert r['method']['acc'] < pre[r['seed']]['acc'] and r['method']['nmi'] < pre[r['seed']]['nmi']
+        assert r['paper_best']['acc'] < 0.95 < angle[r['seed']]
+
 def test_oracle_protocol_misses_the_targets():
     "The tutorial's oracle check: on every committed bench record of the method, even the paper-best protocol (epoch picked with the labels) misses the Salinas-A rule (ACC >= max(.90, Ward + .05)) and Samson's (above k-means by spectral angle), on the mean and on every single seed; on Jasper Ridge it is met exactly where the final protocol is (the angle step)."
     base = {d: {x['seed']: x['metrics'] for x in _record('pixel_step_angle', f'hsi_{d}.json')['runs']} for d in ('salinas_a', 'samson', 'jasper_ridge')}
