@@ -27,6 +27,9 @@ def _record(*parts):
 HSI_FILES = {'salinas_a': ['hsi/SalinasA.mat', 'hsi/SalinasA_gt.mat'], 'samson': ['hsi/Samson.mat'],   # the data files of each scene
              'jasper_ridge': ['hsi/jasperRidge2_R198.mat', 'hsi/jasperRidge2_end4.mat']}
 
+SEVEN_BASELINES = ['kmeans_pixels_', 'kmeans_superpixels_', 'spectral_superpixels_', 'ward_superpixels_',   # key prefixes of the
+                   'spectral_knn_superpixels_', 'kmeans_angle_pixels_', 'kmeans_superpixels_step_']      # bench's baselines (the step's: with pixel_step)
+
 FAST = dict(n_components=12, n_segments=36, compactness=1., warmup_epochs=8, epochs=4, hidden=16)
 
 @pytest.fixture(scope='module')
@@ -249,8 +252,6 @@ def test_oracle97_records():
 
 def test_pixel_step_angle_records():
     "hyperspectral_results/pixel_step_angle/: the bench with -o pixel_step=angle, seeds 0-9. On seeds 0-4 its labels before and after the step are the probe's rows (the same fits on the same CPU), its baselines are those of the preset's records, and the Jasper Ridge verdict the tutorial states holds."
-    seven = ['kmeans_pixels_', 'kmeans_superpixels_', 'spectral_superpixels_', 'ward_superpixels_', 'spectral_knn_superpixels_',
-             'kmeans_angle_pixels_', 'kmeans_superpixels_step_']
     for d in ('salinas_a', 'samson', 'jasper_ridge'):
         rec = _record('pixel_step_angle', f'hsi_{d}.json')
         assert rec['protocol']['options'] == {'pixel_step': 'angle'} and rec['protocol']['seeds'] == list(range(10))
@@ -264,7 +265,7 @@ def test_pixel_step_angle_records():
             assert all(m[k] == pre[s][k] for k in pre[s] if k.startswith(('kmeans_pixels_', 'kmeans_superpixels_', 'ward_', 'oracle_')))
         mean = lambda k, seeds=range(10): np.mean([runs[s][k] for s in seeds])
         for seeds in (range(10), range(5, 10)):
-            best_acc = max(mean(b + 'acc', seeds) for b in seven); best_nmi = max(mean(b + 'nmi', seeds) for b in seven)
+            best_acc = max(mean(b + 'acc', seeds) for b in SEVEN_BASELINES); best_nmi = max(mean(b + 'nmi', seeds) for b in SEVEN_BASELINES)
             met = mean('acc', seeds) > best_acc and mean('nmi', seeds) > best_nmi
             assert met == (d == 'jasper_ridge')
             if d == 'samson': assert mean('kmeans_angle_pixels_acc', seeds) > 0.97 > mean('acc', seeds)
@@ -355,9 +356,7 @@ def test_oracle_protocol_misses_the_targets():
     "The tutorial's oracle check: on every committed bench record of the method, even the paper-best protocol (epoch picked with the labels) misses the Salinas-A rule (ACC >= max(.90, Ward + .05)) and Samson's (above k-means by spectral angle), on the mean and on every single seed; on Jasper Ridge it is met exactly where the final protocol is (the angle step)."
     base = {d: {x['seed']: x['metrics'] for x in _record('pixel_step_angle', f'hsi_{d}.json')['runs']} for d in ('salinas_a', 'samson', 'jasper_ridge')}
     mean = lambda d, k: np.mean([m[k] for m in base[d].values()])
-    seven = ['kmeans_pixels_', 'kmeans_superpixels_', 'spectral_superpixels_', 'ward_superpixels_', 'spectral_knn_superpixels_',
-             'kmeans_angle_pixels_', 'kmeans_superpixels_step_']
-    best = {d: [max(mean(d, b + m) for b in seven) for m in ('acc', 'nmi')] for d in base}   # the best baseline's ACC and NMI
+    best = {d: [max(mean(d, b + m) for b in SEVEN_BASELINES) for m in ('acc', 'nmi')] for d in base}   # the best baseline's ACC and NMI
     need = {'salinas_a': max(0.90, best['salinas_a'][0] + 0.05), 'samson': best['samson'][0]}
     assert need['salinas_a'] > 0.94 and need['samson'] > 0.97
     seen = {d: [] for d in base}
@@ -369,7 +368,8 @@ def test_oracle_protocol_misses_the_targets():
         if d in need: assert max(pb) < need[d], path
         else:
             met = np.mean(pb) > best[d][0] and np.mean([x['metrics']['paper_best_nmi'] for x in rec['runs']]) > best[d][1]
-            assert met == (rec['protocol'].get('options', {}).get('pixel_step') == 'angle' and 'warmup_epochs' not in rec['protocol']['options']), path
+            opts = rec['protocol']['options']
+            assert met == (opts.get('pixel_step') == 'angle' and 'warmup_epochs' not in opts), path
     assert [len(v) for v in seen.values()] == [7, 6, 5]   # the records the tutorial's table lists
 
 def test_spatial_context_diagnostic():
