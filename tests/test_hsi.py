@@ -183,13 +183,12 @@ def test_ward_readout_records_reproduce_the_bench_records():
 
 def test_felzenszwalb_records_come_from_the_committed_script():
     "tools/hsi_felzenszwalb.py: its records hold seeds 0-4, and their training-free parts (superpixel count, oracle, k-means and Ward on the superpixel means) are recomputed here from the script's segmentation, seed by seed."
-    files = HSI_FILES
-    if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
+    if not require_data(*sum(HSI_FILES.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
     from sklearn.cluster import KMeans
     from clusterkit.data import load_hsi
     from clusterkit.hsi import HSI_PRESETS, spatial_ward
     mod = _tool('hsi_felzenszwalb')
-    for d in files:
+    for d in HSI_FILES:
         rows = _record(f'felzenszwalb_{d}.json')
         assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
         scene = load_hsi(d); K = int(len(np.unique(scene.gt[scene.gt > 0]))); nc = HSI_PRESETS[d]['n_components']
@@ -404,12 +403,11 @@ def test_ers_segments_tool():
 
 def test_ers_records():
     "hyperspectral_results/ers_<scene>.json (tools/hsi_ers.py): seeds 0-4, the superpixel count of the preset's SLIC and the oracle are recomputed from the script's segmentation, and the method's mean is below the SLIC record's on every scene, as the tutorial says."
-    files = HSI_FILES
-    if not require_data(*sum(files.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
+    if not require_data(*sum(HSI_FILES.values(), [])): pytest.skip('the three HSI scenes are not in the data directory')
     from clusterkit.data import load_hsi
     from clusterkit.hsi import HSI_PRESETS, slic_superpixels
     ers = _tool('hsi_ers')
-    for d in files:
+    for d in HSI_FILES:
         rows = _record(f'ers_{d}.json')
         slic = _record(f'hsi_{d}.json')['runs']
         assert [r['seed'] for r in rows] == [0, 1, 2, 3, 4]
